@@ -1,0 +1,99 @@
+"""The runner: puts the stages in their one-way order for one input document.
+
+ingest → preprocess → ocr → repair (diacritics, garbles, line order) → structure →
+paragraphs. Each stage is a function that takes and returns the `Document`; this module
+only orders them, times them and logs which document and page it is on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from pipeline.config import RunSettings
+from pipeline.document import Document
+
+log = logging.getLogger(__name__)
+
+
+def read_document(path: Path, settings: RunSettings) -> Document:
+    """Ingest, preprocess and OCR `path` page by page (a text file skips OCR)."""
+    from pipeline.ingest import detect_kind, iter_page_images, read_text_document
+
+    kind = detect_kind(path)
+    if kind == "text":
+        return read_text_document(path)
+
+    from pipeline.ocr import ocr_page
+    from pipeline.preprocess import prepare_page
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    document = Document(source=str(path), kind=kind)
+    for number, image, dpi in iter_page_images(path, kind, dpi=settings.ocr.dpi):
+        started = time.perf_counter()
+        label = f"{path.name} p{number}"
+        prepared = prepare_page(image, dpi, settings.ocr, page_label=label)
+        image.close()
+        page = ocr_page(prepared, number, settings.ocr)
+        if settings.ocr.keep_images:
+            page.image_path = _keep_page_image(prepared.image, settings, path, number)
+        page.seconds = time.perf_counter() - started
+        log.info("%s: %d lines, skew %.2f°, rotation %d°, %.2f s", label, len(page.lines),
+                 page.skew_deg, page.rotation_deg, page.seconds)
+        document.pages.append(page)
+    return document
+
+
+def _keep_page_image(image: object, settings: RunSettings, path: Path, number: int) -> str:
+    """Save the preprocessed page image beside the outputs (only with --keep-images)."""
+    import cv2
+
+    target = settings.outdir / path.stem / "pages" / f"page-{number:04d}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(target), image)  # type: ignore[arg-type]
+    return str(target)
+
+
+def repair_stage(document: Document, settings: RunSettings) -> Document:
+    """Restore diacritics and OCR garbles, then put reversed lines back in order."""
+    if not settings.repair.enabled:
+        return document
+    from pipeline.repair import repair_document
+    from pipeline.repair.reorder import reorder_document
+
+    if settings.repair.reorder:
+        document = reorder_document(document)
+    return repair_document(document, settings.repair)
+
+
+def structure_stage(document: Document) -> Document:
+    """Extract header, sections, signature and recipients; rebuild paragraphs."""
+    from pipeline.paragraphs import build_paragraphs
+    from pipeline.structure import extract_structure
+
+    document = extract_structure(document)
+    build_paragraphs(document)
+    return document
+
+
+def process_document(path: Path, settings: RunSettings) -> Document:
+    """Run every stage on one input file and return the enriched Document."""
+    document = read_document(path, settings)
+    document = repair_stage(document, settings)
+    return structure_stage(document)
+
+
+def document_from_text(text: str, source: str) -> Document:
+    """A one-page Document whose lines are the lines of `text` (blank lines kept)."""
+    from pipeline.document import Line, Page, nfc
+
+    lines = [Line(id=f"p1-l{index}", text=nfc(raw))
+             for index, raw in enumerate(text.splitlines(), start=1)]
+    return Document(source=source, kind="text", pages=[Page(number=1, lines=lines)])
+
+
+def repair_plain_text(text: str, source: str, settings: RunSettings) -> Document:
+    """`vidoc repair`: text in, repaired Document out (line order fixed, then diacritics)."""
+    return repair_stage(document_from_text(text, source), settings)
