@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline import archival
 from pipeline.atomic import write_text_atomic
 from pipeline.document import Document
 
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 def document_text(document: Document) -> str:
     """The repaired text in reading order: paragraphs when rebuilt, else the lines."""
     if document.paragraphs:
-        return "\n".join(paragraph["text"] for paragraph in document.paragraphs).rstrip() + "\n"
+        return "\n".join("\n" * int(paragraph.get("blank_before", 0)) + paragraph["text"]
+                         for paragraph in document.paragraphs).strip("\n") + "\n"
     return document.text().rstrip() + "\n"
 
 
@@ -47,6 +49,9 @@ WRITERS: dict[str, Callable[[Document, Path], None]] = {
     "txt": _write_txt,
     "json": _write_json,
     "md": _write_md,
+    "pdf": archival.write_pdf,
+    "alto": archival.write_alto,
+    "hocr": archival.write_hocr,
 }
 """Format name → writer; archival formats (pdf, alto, hocr) register here too."""
 
