@@ -6,7 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-liberation2
-                 ghostscript python3-venv python3-dev build-essential zlib1g-dev libbz2-dev liblzma-dev)
+                 ghostscript python3-venv python3-dev build-essential zlib1g-dev libbz2-dev liblzma-dev
+                 chromium)  # chromium: tests/test_report_browser.py drives report.html with playwright
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
