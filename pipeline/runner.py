@@ -10,21 +10,32 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import RunSettings
-from pipeline.document import Document
+from pipeline.document import Document, Page
+from pipeline.errors import ToolFailedError
 
 log = logging.getLogger(__name__)
 
 
-def read_document(path: Path, settings: RunSettings) -> Document:
-    """Ingest, preprocess and OCR `path` page by page (a text file skips OCR)."""
+def read_document(path: Path, settings: RunSettings,
+                  on_page: Callable[[int], None] | None = None) -> Document:
+    """Ingest, preprocess and OCR `path` page by page (a text file skips OCR).
+
+    `on_page(number)` is called after each page (the batch's page progress bar). A page
+    whose OCR fails or times out (ToolFailedError) becomes an empty page plus a line in
+    `document.errors`; the other pages of a long document are kept.
+    """
     from pipeline.ingest import detect_kind, iter_page_images, read_text_document
 
     kind = detect_kind(path)
     if kind == "text":
-        return read_text_document(path)
+        document = read_text_document(path)
+        if on_page is not None:
+            on_page(1)
+        return document
 
     from pipeline.ocr import ocr_page
     from pipeline.preprocess import prepare_page
@@ -34,15 +45,24 @@ def read_document(path: Path, settings: RunSettings) -> Document:
     for number, image, dpi in iter_page_images(path, kind, dpi=settings.ocr.dpi):
         started = time.perf_counter()
         label = f"{path.name} p{number}"
-        prepared = prepare_page(image, dpi, settings.ocr, page_label=label)
-        image.close()
-        page = ocr_page(prepared, number, settings.ocr)
-        if settings.ocr.keep_images:
+        prepared = None
+        try:
+            prepared = prepare_page(image, dpi, settings.ocr, page_label=label)
+            page = ocr_page(prepared, number, settings.ocr)
+        except ToolFailedError as error:
+            log.error("%s: %s", label, error)
+            document.errors.append(f"{path} page {number}: {error}")
+            page = Page(number=number)
+        finally:
+            image.close()
+        if settings.ocr.keep_images and prepared is not None:
             page.image_path = _keep_page_image(prepared.image, settings, path, number)
         page.seconds = time.perf_counter() - started
         log.info("%s: %d lines, skew %.2f°, rotation %d°, %.2f s", label, len(page.lines),
                  page.skew_deg, page.rotation_deg, page.seconds)
         document.pages.append(page)
+        if on_page is not None:
+            on_page(number)
     return document
 
 
@@ -78,9 +98,10 @@ def structure_stage(document: Document) -> Document:
     return document
 
 
-def process_document(path: Path, settings: RunSettings) -> Document:
+def process_document(path: Path, settings: RunSettings,
+                     on_page: Callable[[int], None] | None = None) -> Document:
     """Run every stage on one input file and return the enriched Document."""
-    document = read_document(path, settings)
+    document = read_document(path, settings, on_page)
     document = repair_stage(document, settings)
     return structure_stage(document)
 
