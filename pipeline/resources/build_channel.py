@@ -87,8 +87,8 @@ def render_pages(documents: list[str], n_pages: int, seed: int, cache: Path) -> 
         if len(paragraphs) < 6:
             continue
         start = rng.randrange(max(1, len(paragraphs) - 20))
-        rendered = render_document(paragraphs[start: start + 25], dpi=300, font_pt=font_pt)[0]
-        image = degrade(rendered.image, seed=rng.randrange(10**6), **kwargs)
+        rendered = render_document(paragraphs[start : start + 25], dpi=300, font_pt=font_pt)[0]
+        image = degrade(rendered.image, seed=rng.randrange(10**6), **kwargs)  # type: ignore[arg-type]
         dpi = int(image.info["dpi"][0])
         words = ocr_page(image, dpi, f"channel page {len(pages)}")
         record = {"degradation": name, "truth": rendered.truth_lines, "ocr": words}
@@ -96,8 +96,13 @@ def render_pages(documents: list[str], n_pages: int, seed: int, cache: Path) -> 
         tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
         pages.append(record)
-        log.info("page %d (%s): %d truth lines, %d OCR words", len(pages), name,
-                 len(rendered.truth_lines), len(words))
+        log.info(
+            "page %d (%s): %d truth lines, %d OCR words",
+            len(pages),
+            name,
+            len(rendered.truth_lines),
+            len(words),
+        )
     return pages
 
 
@@ -118,7 +123,7 @@ def chunk_confusions(truth: str, ocr: str) -> list[tuple[str, str]]:
     out = []
     for op in Levenshtein.opcodes(truth, ocr):
         if op.tag != "equal":
-            out.append((truth[op.src_start: op.src_end], ocr[op.dest_start: op.dest_end]))
+            out.append((truth[op.src_start : op.src_end], ocr[op.dest_start : op.dest_end]))
     return out
 
 
@@ -145,7 +150,9 @@ def learn(pages: list[dict]) -> dict:
                 for d in range(i2 - i1):
                     t, o, conf = truth_words[i1 + d], ocr_words[j1 + d], confs[j1 + d]
                     words += 1
-                    bucket = next(b for b in range(len(CONF_BUCKETS) - 1) if conf < CONF_BUCKETS[b + 1])
+                    bucket = next(
+                        b for b in range(len(CONF_BUCKETS) - 1) if conf < CONF_BUCKETS[b + 1]
+                    )
                     conf_total[bucket] += 1
                     for ch in t.lower():
                         char_totals[ch] += 1
@@ -161,8 +168,14 @@ def learn(pages: list[dict]) -> dict:
                 words += i2 - i1
                 wrong += i2 - i1
     return {
-        "chunks": chunk_counts, "chars": char_totals, "words": words, "wrong": wrong,
-        "splits": splits, "merges": merges, "conf_total": conf_total, "conf_wrong": conf_wrong,
+        "chunks": chunk_counts,
+        "chars": char_totals,
+        "words": words,
+        "wrong": wrong,
+        "splits": splits,
+        "merges": merges,
+        "conf_total": conf_total,
+        "conf_wrong": conf_wrong,
     }
 
 
@@ -193,9 +206,13 @@ def write_outputs(stats: dict, n_pages: int) -> None:
         total = stats["conf_total"][b]
         if total:
             error_by_conf[f"{CONF_BUCKETS[b]}-{CONF_BUCKETS[b + 1] - 1}"] = round(
-                (stats["conf_wrong"][b] + 0.5) / (total + 1), 4)
+                (stats["conf_wrong"][b] + 0.5) / (total + 1), 4
+            )
     summary = {
-        "pages": n_pages, "words": stats["words"], "wrong_words": stats["wrong"], "word_error_rate": round(stats["wrong"] / max(stats["words"], 1), 4),
+        "pages": n_pages,
+        "words": stats["words"],
+        "wrong_words": stats["wrong"],
+        "word_error_rate": round(stats["wrong"] / max(stats["words"], 1), 4),
         "split_rate": round(stats["splits"] / max(stats["words"], 1), 5),
         "merge_rate": round(stats["merges"] / max(stats["words"], 1), 5),
         "error_rate_by_conf": error_by_conf,
@@ -213,8 +230,12 @@ def training_documents(limit: int, seed: int) -> list[str]:
     corpus = default_corpus_dir()
     if corpus is None:
         raise SystemExit("corpus not found (../shared/corpus or $VIDOC_CORPUS)")
-    docs = [d for name in OFFICIAL_FILES for d in iter_split(corpus / name, heldout=False)
-            if d.count("\n") >= 10]
+    docs = [
+        d
+        for name in OFFICIAL_FILES
+        for d in iter_split(corpus / name, heldout=False)
+        if d.count("\n") >= 10
+    ]
     random.Random(seed).shuffle(docs)
     return docs[:limit]
 

@@ -1,0 +1,255 @@
+"""Build the repair dev set from HELD-OUT corpus documents (never from training text).
+
+Each case is a short passage (a few corpus lines) with its truth and a damaged input:
+- clean:    input == truth (the repair must not touch it),
+- stripped: every mark removed (the accent-stripped passages of old OCR),
+- garbled:  marks removed + OCR-style damage (generic, random, seeded; see `garble_word`),
+- mixed:    a clean passage with one or two lines stripped or garbled inside it,
+- ood:      stripped news paragraphs (out-of-domain figure only).
+
+The garbler is modelled on damage *patterns* of old OCR on Vietnamese (a marked letter read
+as its base plus a stray letter, horn read as "r", dropped or doubled letters, rn/m, nh/h,
+Đ read as D or B, spaces lost or added); it knows no word of any sample document.
+
+Run: .venv/bin/python benchmarks/devset.py  (writes benchmarks/cache/devset.jsonl)
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+import unicodedata
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.corpus import NEWS_FILE, OFFICIAL_FILES, default_corpus_dir, iter_split  # noqa: E402
+
+CACHE = ROOT / "benchmarks" / "cache"
+DEVSET_PATH = CACHE / "devset.jsonl"
+SEED = 20240611
+
+
+@dataclass
+class Case:
+    """One dev passage: `damaged[i]` says whether input line i differs in kind from truth."""
+
+    id: str
+    condition: str
+    truth: list[str]
+    input: list[str]
+    damaged: list[bool]
+
+
+def strip_marks(text: str) -> str:
+    """Remove every Vietnamese mark (tones, circumflex, breve, horn, đ→d)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+# -- the garbler ------------------------------------------------------------------------------
+
+_HORN_READS = ["ur", "u", "ir", "o", "or"]  # ư / ơ read with the horn as a stray letter
+_EXTRA_AFTER_MARK = ["i", "r", "u", "a", "o", "n"]  # a tone/circumflex read as a stray letter
+_VISUAL = {
+    "m": ["rn", "n", "in"],
+    "rn": ["m"],
+    "n": ["h", "u", "ri"],
+    "h": ["n", "b", "li"],
+    "c": ["e", "o"],
+    "e": ["c", "o"],
+    "o": ["a", "c", "e", "u"],
+    "a": ["o", "e", "u"],
+    "l": ["i", "t", "1"],
+    "i": ["l", "r", "t"],
+    "t": ["l", "f", "i"],
+    "u": ["n", "o", "ii"],
+    "g": ["q", "y"],
+    "y": ["v", "g"],
+    "v": ["y", "u"],
+    "d": ["cl", "a"],
+    "b": ["h", "l"],
+    "nh": ["h", "n", "rh"],
+    "ng": ["n", "g", "nq"],
+    "ch": ["c", "h"],
+    "tr": ["t", "r"],
+}
+
+
+def _base_letter(ch: str) -> str:
+    return strip_marks(ch)
+
+
+def garble_word(word: str, rng: random.Random) -> str:
+    """Damage one word (with its marks) the way old OCR damages Vietnamese syllables.
+
+    Most damage hits the marked vowel: it loses its marks, and sometimes the mark becomes
+    a stray letter (horn → "r", tone → "i"); otherwise a letter is dropped, doubled or read
+    as a look-alike; the result is then stripped of its remaining marks (mostly).
+    """
+    chars = list(word)
+    marked = [i for i, c in enumerate(chars) if ord(c) > 127]
+    roll = rng.random()
+    if marked and roll < 0.45:
+        i = rng.choice(marked)
+        ch = chars[i]
+        base = _base_letter(ch)
+        decomposed = unicodedata.normalize("NFD", ch.lower())
+        if "\u031b" in decomposed:  # horn: ư ơ
+            repl = (
+                base + rng.choice(["r", "r", ""])
+                if base.lower() == "u"
+                else rng.choice([base, base + "r", base + "i"])
+            )
+            if base.lower() == "u" and rng.random() < 0.3:
+                repl = rng.choice(_HORN_READS)
+        elif ch in "đĐ":
+            repl = rng.choice(["D", "D", "B", "Cl"]) if ch == "Đ" else rng.choice(["d", "d", "cl"])
+        else:
+            repl = base + (rng.choice(_EXTRA_AFTER_MARK) if rng.random() < 0.5 else "")
+        chars[i] = repl
+    elif roll < 0.62 and len(chars) > 2:  # drop a letter
+        del chars[rng.randrange(1, len(chars))]
+    elif roll < 0.70:  # double a letter
+        i = rng.randrange(len(chars))
+        chars.insert(i, chars[i])
+    else:  # look-alike substitution of a letter or digraph
+        plain = strip_marks(word).lower()
+        spots = [(k, v) for k, v in _VISUAL.items() if k in plain]
+        if spots:
+            k, options = rng.choice(spots)
+            pos = plain.find(k)
+            repl = rng.choice(options)
+            if word[pos].isupper():
+                repl = repl.upper()
+            chars = list(strip_marks(word)[:pos]) + [repl] + list(strip_marks(word)[pos + len(k) :])
+    out = "".join(chars)
+    return out if rng.random() < 0.1 else strip_marks(out)
+
+
+def garble_line(line: str, rng: random.Random, rate: float) -> str:
+    """Strip a line and garble about `rate` of its words; sometimes merge or split words."""
+    words = line.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        letters = any(c.isalpha() for c in word) and not any(c.isdigit() for c in word)
+        if letters and rng.random() < rate:
+            lead = len(word) - len(word.lstrip("([“\"'"))
+            trail = len(word) - len(word.rstrip(".,;:!?)]”\"'"))
+            core = word[lead : len(word) - trail] if trail else word[lead:]
+            if core and core.isalpha():
+                kind = rng.random()
+                if kind < 0.06 and i + 1 < len(words) and words[i + 1].isalpha():  # lost space
+                    merged = strip_marks(core + words[i + 1])
+                    out.append(word[:lead] + merged)
+                    i += 2
+                    continue
+                if kind < 0.09 and len(core) >= 4:  # added space
+                    cut = rng.randrange(1, len(core) - 1)
+                    garbled = strip_marks(core[:cut]) + " " + strip_marks(core[cut:])
+                else:
+                    garbled = garble_word(core, rng)
+                out.append(word[:lead] + garbled + (word[len(word) - trail :] if trail else ""))
+                i += 1
+                continue
+        out.append(strip_marks(word))
+        i += 1
+    return " ".join(out)
+
+
+# -- passages ---------------------------------------------------------------------------------
+
+
+def _prose_lines(document: str) -> list[str]:
+    """Lines that are prose or headings of at least 5 words (tables cells and stubs skipped)."""
+    lines = []
+    for line in document.split("\n"):
+        words = line.split()
+        if "_" in line or re.search(r"[a-zà-ỹ][A-ZĐ]", line):  # data-table identifiers
+            continue
+        if 5 <= len(words) <= 120 and sum(w.isalpha() for w in words) >= 0.6 * len(words):
+            lines.append(line.strip())
+    return lines
+
+
+def _passages(files: tuple[str, ...], rng: random.Random, size: int) -> list[list[str]]:
+    corpus = default_corpus_dir()
+    if corpus is None:
+        raise SystemExit("corpus not found (../shared/corpus or $VIDOC_CORPUS)")
+    out: list[list[str]] = []
+    for name in files:
+        for document in iter_split(corpus / name, heldout=True):
+            lines = _prose_lines(document)
+            for k in range(0, len(lines) - size + 1, size):
+                out.append(lines[k : k + size])
+    rng.shuffle(out)
+    return out
+
+
+def build_devset(seed: int = SEED, per_condition: int = 160, ood: int = 120) -> list[Case]:
+    """Build all cases (deterministic for a seed)."""
+    rng = random.Random(seed)
+    passages = _passages(OFFICIAL_FILES, rng, 3)
+    cases: list[Case] = []
+    conditions = ["clean", "stripped", "garbled", "mixed"]
+    for n, passage in enumerate(passages[: per_condition * len(conditions)]):
+        condition = conditions[n % len(conditions)]
+        truth = passage
+        if condition == "clean":
+            damaged_input, damaged = list(truth), [False] * len(truth)
+        elif condition == "stripped":
+            damaged_input, damaged = [strip_marks(x) for x in truth], [True] * len(truth)
+        elif condition == "garbled":
+            damaged_input = [garble_line(x, rng, rate=0.3) for x in truth]
+            damaged = [True] * len(truth)
+        else:
+            k = rng.randrange(len(truth))
+            damaged_input, damaged = list(truth), [False] * len(truth)
+            damaged_input[k] = (
+                strip_marks(truth[k]) if rng.random() < 0.5 else garble_line(truth[k], rng, 0.3)
+            )
+            damaged[k] = True
+        cases.append(Case(f"{condition}-{n}", condition, truth, damaged_input, damaged))
+    for n, passage in enumerate(_passages((NEWS_FILE,), rng, 2)[:ood]):
+        cases.append(
+            Case(
+                f"ood-{n}", "ood", passage, [strip_marks(x) for x in passage], [True] * len(passage)
+            )
+        )
+    return cases
+
+
+def load_devset(path: Path = DEVSET_PATH) -> list[Case]:
+    """Load the cached dev set, building it first when missing."""
+    if not path.exists():
+        write_devset(build_devset(), path)
+    with open(path, encoding="utf-8") as handle:
+        return [Case(**json.loads(line)) for line in handle]
+
+
+def write_devset(cases: list[Case], path: Path = DEVSET_PATH) -> None:
+    """Write cases as JSON lines (the cache is git-ignored; it holds held-out corpus text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for case in cases:
+            handle.write(json.dumps(asdict(case), ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
+if __name__ == "__main__":
+    built = build_devset()
+    write_devset(built)
+    by: dict[str, int] = {}
+    for c in built:
+        by[c.condition] = by.get(c.condition, 0) + sum(len(x.split()) for x in c.truth)
+    print(f"wrote {len(built)} cases to {DEVSET_PATH}: words per condition {by}")

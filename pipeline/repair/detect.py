@@ -1,0 +1,233 @@
+"""Decide where the repair may act: clean text, accent-stripped passages, garbled passages.
+
+Why: a correct line of a correct document must never be touched, so the channel is only
+allowed to act where the text itself shows damage. In Vietnamese about 88 % of the
+syllables of running text carry a mark, and a run of four unmarked syllables is rare
+(measured on the training split of the official corpus: 0.2 % of lines have ≤ 20 % marked
+syllables, mostly foreign-language lines); in stripped OCR every syllable is unmarked. So:
+
+- a line whose marked share is low while its tokens are Vietnamese syllable bases is
+  damaged as a whole; short lines (one or two words) follow their neighbours;
+- inside a line with marks, a run of ≥ 4 unmarked Vietnamese bases is a damaged span;
+- a damaged line or span is "garbled" when some of its tokens are no syllable at all,
+  otherwise "stripped";
+- in a clean line only *suspicious* tokens are candidates: a lowercase word that carries
+  marks yet is no syllable ("triến" if unattested), or a word Tesseract itself doubted.
+
+Protected (never rewritten): abbreviations (all capitals and not a syllable base: UBND,
+BTGTU), CamelCase identifiers, and everything the tokenizer made into code/url/punct.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.repair.candidates import Mode
+from pipeline.repair.channel import base_of
+from pipeline.repair.tokens import Token, has_marks
+
+LINE_MARKED_MAX = 0.34
+LINE_MIN_WORDS = 3
+LINE_BASES_MIN = 0.6
+GARBLED_INVALID_MIN = 0.05
+RUN_MIN = 4
+SUSPICIOUS_CONF = 60.0
+
+
+@dataclass
+class WordInfo:
+    """What detection knows about one word token."""
+
+    index: int  # position in the line's token list
+    text: str
+    protected: bool
+    marked: bool
+    base_valid: bool
+    valid: bool
+    conf: float = -1.0
+    abbreviation: bool = False  # a known abbreviation (never released)
+
+
+@dataclass
+class LineAssessment:
+    """Per line: its overall mode and the mode each word token is repaired under."""
+
+    mode: Mode
+    words: list[WordInfo]
+    token_modes: dict[int, Mode] = field(default_factory=dict)  # token index → mode
+    suspicious: set[int] = field(default_factory=set)  # token indexes doubted in clean text
+    reason: str = ""
+
+    @property
+    def touched(self) -> bool:
+        """True when any token may change."""
+        return bool(self.token_modes) or bool(self.suspicious)
+
+
+_CAMEL = re.compile(r"[^\W\d_A-ZĐÀ-Ỹ]{2}[A-ZĐ]|^[^\W\d_A-ZĐ]+[A-ZĐ]")
+_VOWELS = set("AĂÂEÊIOÔƠUƯY")
+
+
+def is_protected(word: str, base_valid: bool, capitals_line: bool = True) -> bool:
+    """Tell whether a word is an abbreviation, identifier or foreign name (never rewritten).
+
+    All capitals without a syllable base (UBND), all capitals inside a line of lowercase
+    text (PON, COVID: acronyms there, not headings), CamelCase (maDoiTuong), and capitalised
+    words of four letters or more without a syllable base (Internet, Ukraine: names).
+
+    >>> is_protected("UBND", False), is_protected("maDoiTuong", False), is_protected("NOI", True)
+    (True, True, False)
+    >>> is_protected("PON", True, capitals_line=False), is_protected("Gbps", False)
+    (True, True)
+    """
+    if len(word) >= 2 and word.isupper() and (not base_valid or not capitals_line):
+        return True
+    if len(word) >= 4 and word[0].isupper() and word[1:].islower() and not base_valid:
+        # a name: a Vietnamese syllable (even garbled) has one vowel group, "Ukraine" has more
+        groups = len(re.findall(r"[aeiouy]+", base_of(word)))
+        if groups != 1:
+            return True
+    return bool(_CAMEL.search(word))
+
+
+def maybe_garbled_capitals(word: str) -> bool:
+    """Tell whether an all-capital non-syllable may be a garbled word ("VIEI": 2+ vowels).
+
+    Vietnamese abbreviations are mostly consonant strings (UBND, HĐND, TNCN); these stay
+    protected everywhere, the others are only released inside garbled passages.
+    """
+    letters = [c for c in word.upper() if c.isalpha()]
+    vowels = sum(1 for c in letters if _strip_upper(c) in _VOWELS)
+    return word.isupper() and vowels >= 2 and len(letters) <= 7
+
+
+def _strip_upper(ch: str) -> str:
+    return base_of(ch).upper()
+
+
+def describe_words(
+    tokens: Sequence[Token],
+    is_base: Callable[[str], bool],
+    is_syllable: Callable[[str], bool],
+    confs: dict[int, float] | None = None,
+    is_abbreviation: Callable[[str], bool] | None = None,
+) -> list[WordInfo]:
+    """WordInfo for every word token of a line."""
+    out = []
+    letters = [t.text for t in tokens if t.is_word and len(t.text) > 1]
+    capitals_line = sum(w.isupper() for w in letters) >= 0.6 * len(letters) if letters else True
+    for i, token in enumerate(tokens):
+        if not token.is_word:
+            continue
+        lower = token.text.lower()
+        base_valid = is_base(base_of(lower))
+        abbreviation = bool(
+            is_abbreviation and token.text.isupper() and is_abbreviation(token.text)
+        )
+        out.append(
+            WordInfo(
+                index=i,
+                text=token.text,
+                protected=abbreviation or is_protected(token.text, base_valid, capitals_line),
+                abbreviation=abbreviation,
+                marked=has_marks(token.text),
+                base_valid=base_valid,
+                valid=is_syllable(lower),
+                conf=(confs or {}).get(i, -1.0),
+            )
+        )
+    return out
+
+
+def assess_line(tokens: Sequence[Token], words: list[WordInfo]) -> LineAssessment:
+    """Classify one line on its own (neighbours are considered in `assess_lines`)."""
+    free = [w for w in words if not w.protected]
+    # lone letters are list letters or initials ("d)", "K."): they tell nothing about damage
+    counted = [w for w in free if len(w.text) > 1]
+    n = len(counted)
+    if n == 0:
+        return LineAssessment("clean", words, reason="no words")
+    marked = sum(w.marked for w in counted)
+    bases = sum(w.base_valid for w in counted)
+    invalid = sum(not w.valid and not (w.base_valid and not w.marked) for w in counted)
+    share = marked / n
+    if n >= LINE_MIN_WORDS and share <= LINE_MARKED_MAX and bases / n >= LINE_BASES_MIN:
+        mode: Mode = "garbled" if invalid / n >= GARBLED_INVALID_MIN or marked else "stripped"
+        assessment = LineAssessment(mode, words, reason=f"{marked}/{n} words marked")
+        assessment.token_modes = {w.index: mode for w in free}
+        if mode == "garbled":
+            _release_capitals(words, assessment)
+        return assessment
+    assessment = LineAssessment("clean", words, reason=f"{marked}/{n} words marked")
+    if n < LINE_MIN_WORDS and marked == 0 and bases == n:
+        assessment.reason = "short unmarked"  # decided by the neighbours
+    _mark_runs(words, assessment)
+    if assessment.token_modes:  # damage in this line: its non-syllables are garbles too
+        for w in free:
+            if not w.marked and not w.base_valid and w.index not in assessment.token_modes:
+                assessment.token_modes[w.index] = "garbled"
+    for w in free:
+        if w.index in assessment.token_modes:
+            continue
+        if w.marked and not w.valid:
+            assessment.suspicious.add(w.index)
+        elif 0 <= w.conf < SUSPICIOUS_CONF:
+            assessment.suspicious.add(w.index)
+    return assessment
+
+
+def _release_capitals(words: list[WordInfo], assessment: LineAssessment) -> None:
+    """Inside a garbled passage, capitals that look like garbled words become candidates."""
+    for w in words:
+        if w.protected and not w.abbreviation and maybe_garbled_capitals(w.text):
+            w.protected = False
+            assessment.token_modes[w.index] = "garbled"
+
+
+def _mark_runs(words: list[WordInfo], assessment: LineAssessment) -> None:
+    """Mark runs of ≥ RUN_MIN unmarked Vietnamese bases inside a clean line as damaged."""
+    run: list[WordInfo] = []
+
+    def close() -> None:
+        while run and not run[-1].base_valid:  # a run ends on a Vietnamese base
+            run.pop()
+        valid = sum(w.base_valid for w in run)
+        if valid >= RUN_MIN and valid / len(run) >= LINE_BASES_MIN:
+            invalid = sum(not w.valid for w in run)
+            # plain unmarked words occur in correct text too ("trong, sau khi ban"):
+            # such a run is only suspect, and changing it must pay its way
+            mode: Mode = "garbled" if invalid / len(run) >= GARBLED_INVALID_MIN else "suspect"
+            for w in run:
+                assessment.token_modes[w.index] = mode
+        run.clear()
+
+    for w in words:
+        if w.protected:
+            close()
+        elif not w.marked and (w.base_valid or run):
+            run.append(w)
+        else:
+            close()
+    close()
+
+
+def assess_lines(
+    lines_tokens: Sequence[Sequence[Token]], words: Sequence[list[WordInfo]]
+) -> list[LineAssessment]:
+    """Classify every line, then let short unmarked lines follow a damaged neighbour."""
+    out = [assess_line(t, w) for t, w in zip(lines_tokens, words, strict=True)]
+    for i, a in enumerate(out):
+        if a.reason != "short unmarked":
+            continue
+        neighbours = [out[j] for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].words]
+        damaged = [b for b in neighbours if b.mode != "clean"]
+        if damaged:
+            mode = damaged[0].mode
+            a.mode = mode
+            a.reason = "short unmarked line next to a damaged one"
+            a.token_modes = {w.index: mode for w in a.words if not w.protected}
+            if mode == "garbled":
+                _release_capitals(a.words, a)
+    return out

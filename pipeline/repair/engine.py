@@ -1,0 +1,492 @@
+"""The repair engine: detect damaged passages, decode them, and record every change as an Edit.
+
+Why one module: it is the runner of the repair's small steps (tokenize → detect → propose
+candidates → decode → write back with the original case and tone style → Edits), so each
+step stays a small function elsewhere and the order lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.config import RepairSettings
+from pipeline.document import Edit, nfc
+from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
+from pipeline.repair.channel import Channel, base_of, get_channel
+from pipeline.repair.decode import Choice, Slot, decode
+from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
+from pipeline.repair.resources import (
+    CachedLM,
+    LexiconInventory,
+    canonical,
+    detect_style,
+    load_resources,
+    to_style,
+)
+from pipeline.repair.tokens import CasePattern, Token, apply_case, case_pattern, tokenize
+
+log = logging.getLogger(__name__)
+
+BEAM = {"stripped": 4, "garbled": 6, "clean": 4}
+LEFT_CONTEXT = 3
+WORD_BONUS = 0.5
+"""log10 bonus when two consecutive output syllables form a dictionary word ("cổ vũ")."""
+TEXT_ERROR_COST = 2.5
+"""−log10 P(a word of clean-looking text is wrong) when no OCR confidence is known."""
+SENTENCE_END = ".:;!?"
+WordConfs = Sequence[Sequence[tuple[str, float]] | None]
+
+
+@dataclass
+class LineRepair:
+    """The outcome for one line: new text, its edits, and how sure we are of the line."""
+
+    text: str
+    edits: list[Edit] = field(default_factory=list)
+    confidence: float = 1.0
+    logprob: float = 0.0
+
+
+class RepairEngine:
+    """Holds the loaded resources; repairs lines of one document at a time."""
+
+    def __init__(self, inventory: LexiconInventory, lm: CachedLM, channel: Channel) -> None:
+        self.inventory = inventory
+        self.lm = lm
+        self.channel = channel
+        self.generator = CandidateGenerator(inventory, channel, canonical=canonical)
+        self._pairs: dict[tuple[str, str], float] = {}
+
+    # -- detection -------------------------------------------------------------------------
+    def assess(
+        self, tokens_per_line: Sequence[list[Token]], confs: Sequence[dict[int, float]]
+    ) -> list[LineAssessment]:
+        """Run detection over all lines of a document."""
+        words = [
+            describe_words(
+                t,
+                self.generator.is_base,
+                self.inventory.is_syllable,
+                c,
+                self.inventory.is_abbreviation,
+            )
+            for t, c in zip(tokens_per_line, confs, strict=True)
+        ]
+        return assess_lines(tokens_per_line, words)
+
+    # -- lattice ---------------------------------------------------------------------------
+    def build_slots(
+        self,
+        tokens: list[Token],
+        assessment: LineAssessment,
+        context: Sequence[str] = (),
+        fixes: dict[int, tuple[str, str]] | None = None,
+        forced: dict[int, Candidate] | None = None,
+    ) -> tuple[list[Slot], list[int | None]]:
+        """Slots of one line (after `context` syllables); the token index each slot stands for."""
+        slots: list[Slot] = [Slot((Candidate((s,), 0.0, "keep"),)) for s in context]
+        owners: list[int | None] = [None] * len(slots)
+        protected = {
+            w.index
+            for w in assessment.words
+            if w.protected and w.index not in assessment.token_modes
+        }
+        confs = {w.index: w.conf for w in assessment.words}
+        fixes = fixes or {}
+        for i, token in enumerate(tokens):
+            if token.kind == "space":
+                continue
+            if i in fixes:
+                if fixes[i][0].strip():
+                    slots.append(Slot((Candidate((fixes[i][0],), 0.0, "keep"),)))
+                    owners.append(None)
+                continue
+            cands: tuple[Candidate, ...]
+            if forced and i in forced:
+                cands = (forced[i],)
+            elif token.is_word and i in assessment.token_modes and i not in protected:
+                mode = assessment.token_modes[i]
+                cands = self.generator.for_token(token.text, mode, suspicious=mode == "garbled")
+            elif token.is_word and i in assessment.suspicious:
+                cands = self._clean_candidates(token.text, confs.get(i, -1.0))
+            elif token.is_word and i not in protected:
+                cands = self.generator.mark_confusions(
+                    token.text, self._error_cost(confs.get(i, -1.0))
+                )
+            else:
+                text = token.text if (not token.is_word or i in protected) else token.text.lower()
+                cands = (Candidate((text,), 0.0, "keep"),)
+            slots.append(Slot(cands))
+            owners.append(i)
+        # merges: two damaged word tokens separated by one plain space
+        for k in range(len(slots) - 1):
+            a, b = owners[k], owners[k + 1]
+            if a is None or b is None or b != a + 2:
+                continue
+            if (
+                tokens[a + 1].text != " "
+                or a not in assessment.token_modes
+                or b not in assessment.token_modes
+            ):
+                continue
+            if a in protected or b in protected:
+                continue
+            mode = assessment.token_modes[a]
+            first, second = tokens[a].text, tokens[b].text
+            if (
+                mode in ("stripped", "suspect")
+                and self.inventory.is_syllable(first.lower())
+                and self.inventory.is_syllable(second.lower())
+            ):
+                continue
+            if (
+                mode == "garbled"
+                or min(len(first), len(second)) <= 2
+                or not (
+                    self.inventory.is_syllable(first.lower())
+                    and self.inventory.is_syllable(second.lower())
+                )
+            ):
+                slots[k].merge_with_next = self.generator.for_merge(first, second, mode)
+        return slots, owners
+
+    def pair_bonus(self, first: str, second: str) -> float:
+        """WORD_BONUS when `first second` is a dictionary word (cached)."""
+        key = (first, second)
+        hit = self._pairs.get(key)
+        if hit is None:
+            hit = WORD_BONUS if self.inventory.is_word(key) else 0.0
+            if len(self._pairs) > 500_000:
+                self._pairs.clear()
+            self._pairs[key] = hit
+        return hit
+
+    def _error_cost(self, conf: float) -> float:
+        """−log10 P(an OCR word is wrong): from its confidence, else the plain-text prior."""
+        rate = self.channel.word_error_rate(conf) if conf >= 0 else None
+        if rate is None:
+            return TEXT_ERROR_COST
+        from math import log10
+
+        return -log10(min(max(rate, 1e-4), 0.5))
+
+    def _clean_candidates(self, word: str, conf: float) -> tuple[Candidate, ...]:
+        """Candidates for a doubted token of a clean line; cheaper when Tesseract doubted it.
+
+        Same letters with other marks are priced by the learned mark confusions; other
+        letters by the clean-mode OCR costs.
+        """
+        error_cost = self._error_cost(conf)
+        marks = {
+            c.syllables: c for c in self.generator.mark_confusions(word, error_cost - 1.0, 9.0)
+        }
+        cands = tuple(
+            marks.get(c.syllables, c) if c.kind == "marks" else c
+            for c in self.generator.for_token(word, "clean", suspicious=True)
+        )
+        if conf < 0:
+            return cands
+        rate = self.channel.word_error_rate(conf)
+        if rate is None:
+            return cands
+        # clean-mode costs assume an error rate near 1e-3; shift them by the measured rate
+        from math import log10
+
+        shift = log10(max(rate, 1e-4) / 1e-3)
+        return tuple(
+            c if c.kind == "keep" else Candidate(c.syllables, max(0.2, c.cost - shift), c.kind)
+            for c in cands
+        )
+
+    # -- writing back ----------------------------------------------------------------------
+    def repair_lines(
+        self,
+        lines: Sequence[str],
+        line_ids: Sequence[str],
+        word_confs: WordConfs | None = None,
+        settings: RepairSettings | None = None,
+    ) -> list[LineRepair]:
+        """Repair all lines of one document (line order as given)."""
+        settings = settings or RepairSettings()
+        lines = [nfc(x) for x in lines]
+        tokens_per_line = [tokenize(x) for x in lines]
+        confs = [
+            _token_confs(t, (word_confs[i] if word_confs else None))
+            for i, t in enumerate(tokens_per_line)
+        ]
+        assessments = self.assess(tokens_per_line, confs)
+        style = detect_style("\n".join(lines))
+        out: list[LineRepair] = []
+        previous_tail: list[str] = []
+        forced_by_line = list_letter_fixes(tokens_per_line)
+        for k, (line, line_id, tokens, assessment) in enumerate(
+            zip(lines, line_ids, tokens_per_line, assessments, strict=True)
+        ):
+            repaired = self.repair_line(
+                line,
+                line_id,
+                tokens,
+                assessment,
+                previous_tail,
+                style,
+                settings,
+                forced_by_line.get(k),
+            )
+            out.append(repaired)
+            previous_tail = _tail(tokenize(repaired.text), repaired.text)
+        return out
+
+    def repair_line(
+        self,
+        line: str,
+        line_id: str,
+        tokens: list[Token],
+        assessment: LineAssessment,
+        context: Sequence[str],
+        style: str | None,
+        settings: RepairSettings,
+        forced: dict[int, Candidate] | None = None,
+    ) -> LineRepair:
+        """Decode one line and turn the choices into text and Edits."""
+        fixes = normalize_punctuation(tokens, self.inventory.is_syllable)
+        edits: list[Edit] = [
+            Edit(
+                line_id,
+                tokens[i].start,
+                tokens[i].end,
+                tokens[i].text,
+                after,
+                "normalize",
+                NORMALIZE_CONFIDENCE,
+                why,
+            )
+            for i, (after, why) in sorted(fixes.items())
+        ]
+        slots, owners = self.build_slots(tokens, assessment, context, fixes, forced)
+        if not forced and all(
+            len(slot.candidates) == 1 and not slot.merge_with_next for slot in slots
+        ):
+            if not edits:
+                return LineRepair(line)
+            return LineRepair(apply_edits(line, edits), edits, NORMALIZE_CONFIDENCE)
+        beam = BEAM["garbled" if "garbled" in assessment.token_modes.values() else "stripped"]
+        # the dictionary bonus only where marks alone are missing (measured: it does not
+        # help garbled passages, and costs a third of their decoding time)
+        use_bonus = WORD_BONUS and "garbled" not in assessment.token_modes.values()
+        choices, logprob = decode(
+            slots, self.lm, beam=beam, pair_bonus=self.pair_bonus if use_bonus else None
+        )
+        damaged_conf: list[float] = [NORMALIZE_CONFIDENCE] if edits else []
+        for choice in choices:
+            owner_ids = [owners[k] for k in range(choice.start, choice.end)]
+            if any(o is None for o in owner_ids):
+                continue
+            first, last = tokens[owner_ids[0]], tokens[owner_ids[-1]]  # type: ignore[index]
+            if not first.is_word:
+                continue
+            doubted = (
+                owner_ids[0] in assessment.token_modes or owner_ids[0] in assessment.suspicious
+            )
+            if doubted:
+                damaged_conf.append(choice.confidence)
+            before = line[first.start : last.end]
+            after = _write(
+                choice.candidate.syllables,
+                [tokens[o] for o in owner_ids if o is not None and tokens[o].is_word],
+                style,
+            )
+            if after is None or after == before:
+                continue
+            if not doubted:
+                damaged_conf.append(choice.confidence)
+            kind = "diacritics" if base_of(before) == base_of(after) else "ocr"
+            mode = assessment.token_modes.get(owner_ids[0], "clean")  # type: ignore[arg-type]
+            reason = _reason(mode, choice, kind)
+            if choice.confidence < settings.flag_below:
+                reason += "; low confidence, please check"
+            edits.append(
+                Edit(
+                    line_id,
+                    first.start,
+                    last.end,
+                    before,
+                    after,
+                    kind,  # type: ignore[arg-type]
+                    round(choice.confidence, 4),
+                    reason,
+                )
+            )
+        text = apply_edits(line, edits)
+        confidence = min(damaged_conf) if damaged_conf else 1.0
+        return LineRepair(text, edits, confidence, logprob)
+
+
+NORMALIZE_CONFIDENCE = 0.9
+_GLUE = set(".:,;'_")
+
+
+def normalize_punctuation(
+    tokens: list[Token], is_syllable: Callable[[str], bool]
+) -> dict[int, tuple[str, str]]:
+    """OCR noise in punctuation: token index → (replacement, reason).
+
+    - a stray mark glued between two syllables ("cơ:quan", "Đất.đai") is a space OCR
+      misread; left alone when either side is a single letter (v.v, đ/c are codes anyway)
+      or not a syllable (TP.HCM, e-mail-like text);
+    - a lone "~" between spaces is the dash of "kinh tế - xã hội" misread.
+    """
+    fixes: dict[int, tuple[str, str]] = {}
+    for i in range(1, len(tokens) - 1):
+        token = tokens[i]
+        if token.kind != "punct":
+            continue
+        left, right = tokens[i - 1], tokens[i + 1]
+        if (
+            token.text in _GLUE
+            and left.is_word
+            and right.is_word
+            and len(left.text) > 1
+            and len(right.text) > 1
+            and is_syllable(left.text.lower())
+            and is_syllable(right.text.lower())
+            and right.text[0].islower() == left.text[-1].islower()
+        ):
+            fixes[i] = (" ", f"stray '{token.text}' between two words read as a space")
+        elif token.text == "~" and left.kind == "space" and right.kind == "space":
+            fixes[i] = ("-", "dash misread as '~'")
+    return fixes
+
+
+_LIST_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[int, Candidate]]:
+    """Lines starting "d)" that the list sequence says are "đ)" (…c), d), đ), e)…).
+
+    Vietnamese lists run a, b, c, d, đ, e; a stripped or misread "đ)" prints as "d)". A "d)"
+    right after a "d)", or right before an "e)" when no "c)" precedes it, is "đ)".
+    line index → {token index: candidate}.
+    """
+    markers: list[tuple[int, int, str]] = []  # (line, token index, letter)
+    for k, tokens in enumerate(tokens_per_line):
+        words = [(i, t) for i, t in enumerate(tokens) if t.kind != "space"]
+        if (
+            len(words) >= 2
+            and words[0][1].is_word
+            and len(words[0][1].text) == 1
+            and words[1][1].text == ")"
+            and words[0][1].text.lower() in _LIST_LETTERS
+        ):
+            markers.append((k, words[0][0], words[0][1].text.lower()))
+    out: dict[int, dict[int, Candidate]] = {}
+    for n, (k, i, letter) in enumerate(markers):
+        if letter != "d":
+            continue
+        prev = markers[n - 1][2] if n > 0 else ""
+        nxt = markers[n + 1][2] if n + 1 < len(markers) else ""
+        if prev in ("d", "đ") and prev != "" or (prev != "c" and nxt == "e"):
+            upper = tokens_per_line[k][i].text.isupper()
+            out[k] = {i: Candidate(("Đ" if upper else "đ",), 0.0, "list")}
+    return out
+
+
+def _reason(mode: Mode | str, choice: Choice, kind: str) -> str:
+    if choice.candidate.kind == "list":
+        return "list letters run a, b, c, d, đ, e: this d) is đ)"
+    if mode == "clean" and kind == "diacritics":
+        return f"OCR mark confusion in clean text (channel cost {choice.candidate.cost:.1f})"
+    what = {"diacritics": "marks restored", "ocr": "OCR damage repaired"}[kind]
+    how = {
+        "marks": "accented form of the same letters",
+        "ocr": "OCR confusion",
+        "split": "two words run together",
+        "merge": "one word split by OCR",
+        "keep": "kept",
+        "pair": "pair",
+    }.get(choice.candidate.kind, choice.candidate.kind)
+    return f"{mode} passage: {what} ({how}; channel cost {choice.candidate.cost:.1f})"
+
+
+def _write(syllables: tuple[str, ...], originals: list[Token], style: str | None) -> str | None:
+    """Write `syllables` in the original tokens' case and the document's style."""
+    if not originals:
+        return None
+    styled = [
+        to_style(s, style) if s != originals[min(k, len(originals) - 1)].text.lower() else s
+        for k, s in enumerate(syllables)
+    ]
+    if len(styled) == len(originals):
+        out = []
+        for s, token in zip(styled, originals, strict=True):
+            out.append(
+                token.text if s == token.text.lower() else apply_case(s, case_pattern(token.text))
+            )
+        return " ".join(out)
+    pattern = case_pattern(originals[0].text)
+    if len(styled) == 1:
+        return apply_case(styled[0], pattern)
+    second: CasePattern = "upper" if pattern == "upper" else "lower"
+    return " ".join([apply_case(styled[0], pattern)] + [apply_case(s, second) for s in styled[1:]])
+
+
+def apply_edits(line: str, edits: Sequence[Edit]) -> str:
+    """Apply edits (offsets into `line`) and return the new text; edits must not overlap."""
+    out: list[str] = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.start < pos or line[edit.start : edit.end] != edit.before:
+            raise ValueError(f"edit does not match line {edit.line_id!r} at {edit.start}")
+        out.append(line[pos : edit.start])
+        out.append(edit.after)
+        pos = edit.end
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _tail(tokens: list[Token], line: str) -> list[str]:
+    """Return the last syllables of a line as left context for the next (none after a stop)."""
+    if line.rstrip()[-1:] in SENTENCE_END or not line.strip():
+        return []
+    words = [t.text.lower() for t in tokens if t.is_word]
+    return words[-LEFT_CONTEXT:]
+
+
+def _token_confs(
+    tokens: list[Token], words: Sequence[tuple[str, float]] | None
+) -> dict[int, float]:
+    """Map OCR word confidences onto word tokens by position in the line text."""
+    if not words:
+        return {}
+    line = "".join(t.text for t in tokens)
+    spans: list[tuple[int, int, float]] = []
+    pos = 0
+    for text, conf in words:
+        at = line.find(text, pos)
+        if at < 0:
+            continue
+        spans.append((at, at + len(text), conf))
+        pos = at + len(text)
+    out: dict[int, float] = {}
+    k = 0
+    for i, token in enumerate(tokens):
+        if not token.is_word:
+            continue
+        while k < len(spans) and spans[k][1] <= token.start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= token.start < spans[k][1]:
+            out[i] = spans[k][2]
+    return out
+
+
+_ENGINE: RepairEngine | None = None
+
+
+def get_engine() -> RepairEngine:
+    """Return the process-wide engine (resources loaded once)."""
+    global _ENGINE
+    if _ENGINE is None:
+        inventory, lm = load_resources()
+        _ENGINE = RepairEngine(inventory, lm, get_channel())
+    return _ENGINE

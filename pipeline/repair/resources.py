@@ -1,0 +1,120 @@
+"""Adapters from the shared language resources to what the repair engine needs.
+
+Why: the lexicon (`pipeline.repair.lexicon`), the language model (`pipeline.repair.lm`)
+and the phonology (`pipeline.repair.vietnamese`) are owned elsewhere; this module is the
+one place that knows their API, caches them once per process, and adds what the decoder
+needs on top (a transition cache keyed by LM state, tone-style conversion).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class LexiconInventory:
+    """The syllable inventory as `candidates.SyllableInventory`."""
+
+    def __init__(self, lexicon: Any) -> None:
+        self.lexicon = lexicon
+        bases = lexicon.bases
+        self._bases: set[str] = set(bases() if callable(bases) else bases)
+
+    def variants(self, base: str) -> list[tuple[str, float]]:
+        """Accented syllables of `base` with their corpus frequency."""
+        return [(s, float(f)) for s, f in self.lexicon.variants(base)]
+
+    def bases(self) -> set[str]:
+        """All accent-free bases."""
+        return self._bases
+
+    def is_syllable(self, syllable: str) -> bool:
+        """Tell whether `syllable` is attested (valid and seen in the training corpus).
+
+        Attested, not merely well-formed: OCR often prints well-formed syllables nobody
+        writes ("triến"), and those are exactly the tokens worth doubting.
+        """
+        return bool(self.lexicon.is_attested(syllable))
+
+    def is_word(self, syllables: tuple[str, ...]) -> bool:
+        """Tell whether the syllables form a multi-syllable dictionary or domain word."""
+        return bool(self.lexicon.is_word(syllables))
+
+    def is_abbreviation(self, word: str) -> bool:
+        """Tell whether `word` is a known abbreviation (UBND, HĐND…)."""
+        check = getattr(self.lexicon, "is_abbreviation", None)
+        return bool(check(word)) if check else False
+
+
+class CachedLM:
+    """The syllable LM as `decode.ScoringModel`, with a per-process transition cache."""
+
+    def __init__(self, lm: Any, max_cache: int = 2_000_000) -> None:
+        self.lm = lm
+        self._cache: dict[tuple[Any, str], tuple[float, Any]] = {}
+        self.transitions = self._cache  # the decoder reads it directly (hot loop)
+        self._max = max_cache
+        self._token = lru_cache(maxsize=200_000)(lm.token)
+
+    def begin(self) -> Any:
+        """State at the start of a sentence."""
+        return self.lm.begin_state()
+
+    def advance(self, state: Any, syllable: str) -> tuple[float, Any]:
+        """log10 P(syllable | state) and the next state (cached)."""
+        key = (state, syllable)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        result = self.lm.advance(state, self._token(syllable))
+        if len(self._cache) >= self._max:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def finish(self, state: Any) -> float:
+        """log10 P(end of sentence | state)."""
+        return float(self.lm.end_score(state))
+
+
+@lru_cache(maxsize=1)
+def load_resources() -> tuple[LexiconInventory, CachedLM]:
+    """Load lexicon and syllable LM once per process."""
+    from pipeline.repair.lexicon import get_lexicon
+    from pipeline.repair.lm import get_language_model
+
+    started = time.perf_counter()
+    inventory = LexiconInventory(get_lexicon())
+    lm = CachedLM(get_language_model("syllable"))
+    log.info("repair resources loaded in %.2f s", time.perf_counter() - started)
+    return inventory, lm
+
+
+def detect_style(text: str) -> str | None:
+    """Return the tone-placement style ("old": hòa, "new": hoà), None when it never shows."""
+    from pipeline.repair.vietnamese import detect_style as detect
+
+    return detect(text)
+
+
+def canonical(syllable: str) -> str:
+    """Look-up key of a syllable (lowercase, old-style tone placement)."""
+    from pipeline.repair.vietnamese import canonical as key
+
+    return key(syllable)
+
+
+@lru_cache(maxsize=100_000)
+def to_style(syllable: str, style: str | None) -> str:
+    """`syllable` written in the document's tone-placement `style` (as is when None)."""
+    from pipeline.repair.vietnamese import to_new_style, to_old_style
+
+    if style == "new":
+        return to_new_style(syllable)
+    if style == "old":
+        return to_old_style(syllable)
+    return syllable
