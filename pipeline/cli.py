@@ -71,7 +71,7 @@ def main_options(
 def run(
     inputs: Annotated[list[Path], typer.Argument(help="PDF, TIFF, PNG, JPEG or .txt files, or folders of them (searched recursively).")],
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder: OUTDIR/<stem>/… per document and OUTDIR/report/ per run.")],
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel worker processes (default: all cores).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="Parallel worker processes (0, the default: all cores).")] = 0,
     resume: Annotated[bool, typer.Option("--resume", help="Skip documents already finished with the same input and settings.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="Tesseract language model, e.g. vie or Vietnamese.")] = "vie",
     dpi: Annotated[int, typer.Option("--dpi", min=72, max=1200, help="Rasterisation resolution for PDF pages.")] = 300,

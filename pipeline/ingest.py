@@ -82,20 +82,14 @@ def detect_kind(path: Path) -> DocumentKind:
         if path.suffix.lower() in IMAGE_SUFFIXES:
             raise BadInputError(path, f"contains text, not the {path.suffix.lower()} its name says")
         return "text"
-    raise BadInputError(path, "unknown format (not a PDF, TIFF, image or UTF-8 text)")
+    raise BadInputError(path, "unknown format (not a PDF, TIFF, image or text)")
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    sample = (
-        head[: len(head) - 4] if len(head) == 4096 else head
-    )  # a cut multi-byte char at the end
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    """UTF-8 or a Vietnamese legacy encoding (TCVN3, VNI, Windows-1258): see `pipeline.textio`."""
+    from pipeline.textio import looks_like_text
+
+    return looks_like_text(head)
 
 
 def _pdfinfo(path: Path) -> str:
@@ -276,28 +270,9 @@ def _is_gray(image: Image.Image) -> bool:
 def read_text_document(path: Path) -> Document:
     """Read a `.txt` input (earlier OCR output) as a one-page Document, every line kept.
 
-    Blank lines are kept as empty `Line`s so the text round-trips line for line; UTF-8
-    (with or without BOM) only: other encodings are refused with the reason.
+    Decoding (UTF-8, or TCVN3 / VNI / Windows-1258 converted with `encoding` edits) is
+    `pipeline.textio`'s job; blank lines are kept so the text round-trips line for line.
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInputError(path, f"cannot read ({exc.strerror or exc})") from exc
-    if not data:
-        raise BadInputError(path, "empty file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInputError(
-            path, f"not UTF-8 text (undecodable byte at offset {exc.start})"
-        ) from exc
-    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
-    raw_lines = text.split("\n")
-    if raw_lines and raw_lines[-1] == "":
-        raw_lines.pop()
-    page = Page(
-        number=1,
-        lines=[Line(id=f"p1-l{n}", text=line) for n, line in enumerate(raw_lines, start=1)],
-    )
-    return Document(source=str(path), kind="text", pages=[page], encoding="utf-8")
+    from pipeline.textio import read_text_document as read_decoded_text
+
+    return read_decoded_text(Path(path))

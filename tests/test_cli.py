@@ -1,0 +1,76 @@
+"""The CLI contract of `vidoc run`: --help; exit 0 all ok, 1 some inputs failed, 2 bad usage."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+VIDOC = [sys.executable, "-m", "pipeline.cli"]
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def vidoc(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*VIDOC, *args], capture_output=True, text=True, env=ENV, timeout=120)
+
+
+@pytest.fixture()
+def good_text(tmp_path: Path) -> Path:
+    path = tmp_path / "in" / "chi-thi.txt"
+    path.parent.mkdir()
+    path.write_text("Độc lập - Tự do - Hạnh phúc\n", encoding="utf-8")
+    return path
+
+
+def test_help_explains_every_run_option() -> None:
+    result = vidoc("run", "--help")
+    assert result.returncode == 0
+    for option in ("--outdir", "--workers", "--resume", "--include", "--exclude", "--executor",
+                   "--scheduler", "--page-timeout"):
+        assert option in result.stdout
+
+
+def test_all_inputs_ok_exits_0(tmp_path: Path, good_text: Path) -> None:
+    result = vidoc("run", str(good_text.parent), "-o", str(tmp_path / "out"), "--no-repair")
+    assert result.returncode == 0, result.stderr
+    assert "1 ok, 0 failed" in result.stderr
+    assert (tmp_path / "out" / "chi-thi" / "text.txt").is_file()
+
+
+def test_some_inputs_failed_exits_1(tmp_path: Path, good_text: Path) -> None:
+    (good_text.parent / "empty.txt").write_bytes(b"")
+    result = vidoc("run", str(good_text.parent), "-o", str(tmp_path / "out"), "--no-repair")
+    assert result.returncode == 1
+    assert "empty.txt: empty file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("run", "/no/such/folder", "-o", "OUT"),  # missing input
+    ("run", "IN"),  # no --outdir
+    ("run", "IN", "-o", "OUT", "--executor", "spark"),
+    ("run", "IN", "-o", "OUT", "--workers", "-3"),
+    ("run", "IN", "-o", "OUT", "--formats", "docx"),
+    ("frobnicate",),
+])
+def test_bad_usage_exits_2(tmp_path: Path, good_text: Path, args: tuple[str, ...]) -> None:
+    real = [str(good_text.parent) if a == "IN" else str(tmp_path / "out") if a == "OUT" else a
+            for a in args]
+    result = vidoc(*real)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+def test_second_run_on_the_same_outdir_is_refused(tmp_path: Path, good_text: Path) -> None:
+    import fcntl
+
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    with open(outdir / ".vidoc.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = vidoc("run", str(good_text.parent), "-o", str(outdir), "--no-repair")
+    assert result.returncode == 2
+    assert "another vidoc run" in result.stderr
