@@ -56,7 +56,10 @@ def read_document(path: Path, settings: RunSettings,
         finally:
             image.close()
         if settings.ocr.keep_images and prepared is not None:
-            page.image_path = _keep_page_image(prepared.image, settings, path, number)
+            page.image_path = _keep_page_image(prepared.image, settings, path, number,
+                                               prepared.steps)
+        elif prepared is not None:
+            page.image_path = _save_page_thumbnail(prepared.image, settings, path, number)
         page.seconds = time.perf_counter() - started
         log.info("%s: %d lines, skew %.2f°, rotation %d°, %.2f s", label, len(page.lines),
                  page.skew_deg, page.rotation_deg, page.seconds)
@@ -66,13 +69,38 @@ def read_document(path: Path, settings: RunSettings,
     return document
 
 
-def _keep_page_image(image: object, settings: RunSettings, path: Path, number: int) -> str:
-    """Save the preprocessed page image beside the outputs (only with --keep-images)."""
+THUMBNAIL_WIDTH = 1000
+"""Width of the small page image every scanned page gets, for the review page (report.html)."""
+
+
+def _save_page_thumbnail(image: object, settings: RunSettings, path: Path, number: int) -> str:
+    """Save a small greyscale JPEG of the preprocessed page (about 60-100 KB) for review.
+
+    Word boxes are in preprocessed-page pixels; the review page scales them to this image.
+    """
+    import cv2
+
+    height, width = image.shape[:2]  # type: ignore[attr-defined]
+    scale = min(1.0, THUMBNAIL_WIDTH / max(1, width))
+    small = cv2.resize(image, (max(1, round(width * scale)), max(1, round(height * scale))),  # type: ignore[call-overload]
+                       interpolation=cv2.INTER_AREA)
+    target = settings.outdir / path.stem / "pages" / f"page-{number:04d}.jpg"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(target), small, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    return str(target)
+
+
+def _keep_page_image(image: object, settings: RunSettings, path: Path, number: int,
+                     steps: dict[str, object] | None = None) -> str:
+    """Save the preprocessed page image beside the outputs (only with --keep-images),
+    and each intermediate step as page-NNNN-<step>.png (gray, flattened, upright, binary…)."""
     import cv2
 
     target = settings.outdir / path.stem / "pages" / f"page-{number:04d}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(target), image)  # type: ignore[arg-type]
+    for name, step in (steps or {}).items():
+        cv2.imwrite(str(target.with_name(f"page-{number:04d}-{name}.png")), step)  # type: ignore[arg-type]
     return str(target)
 
 
