@@ -22,6 +22,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,6 +167,187 @@ def garble_line(line: str, rng: random.Random, rate: float) -> str:
     return " ".join(out)
 
 
+# -- the second, independent garbler ("old OCR" statistics) -----------------------------------
+#
+# Written separately from the channel table (it reads no channel rule): the damage model is a
+# generic description of the statistics of accent-stripped old-OCR passages, counted by class
+# on the repository's damaged sample (never its words):
+# - the passage is stripped of marks; a few words keep marks, sometimes the wrong ones;
+# - about a quarter of the syllables are damaged beyond stripping; of those, about a third
+#   land on ANOTHER VALID syllable (one or two letters inserted, dropped or swapped), the
+#   rest are horn/breve/dot read as letters (ư→ur, ứ→iu, ă→an, ạ→e), Đ read as D or B,
+#   a dropped letter, a doubled or stray vowel, a syllable split in two (sometimes with a
+#   stray letter), two syllables run together, or a syllable cut to one or two letters.
+
+OLD_OCR_RATE = 0.25
+_OLD_OCR_CLASSES = (  # (class, weight)
+    ("valid", 0.34),
+    ("mark_letters", 0.14),
+    ("d_bar", 0.07),
+    ("drop", 0.12),
+    ("stray_vowel", 0.09),
+    ("split", 0.08),
+    ("short", 0.04),
+    ("lookalike", 0.05),
+)
+OLD_OCR_MERGE = 0.07
+_LETTERS = "abcdeghiklmnopqrstuvxy"
+
+
+@lru_cache(maxsize=1)
+def _attested_bases() -> frozenset[str]:
+    """Mark-free bases of attested syllables (from the shipped syllable inventory)."""
+    from pipeline.repair.lexicon import get_lexicon
+
+    lexicon = get_lexicon()
+    return frozenset(b for b in lexicon.bases if any(f > 0 for _, f in lexicon.variants(b)))
+
+
+def _one_edit(base: str) -> set[str]:
+    out: set[str] = set()
+    for i in range(len(base) + 1):
+        for ch in _LETTERS:
+            out.add(base[:i] + ch + base[i:])
+            if i < len(base) and ch != base[i]:
+                out.add(base[:i] + ch + base[i + 1 :])
+        if i < len(base):
+            out.add(base[:i] + base[i + 1 :])
+    out.discard(base)
+    return out
+
+
+def _valid_neighbour(base: str, rng: random.Random) -> str | None:
+    """Another attested base one (70 %) or two (30 %) letter edits away, or None."""
+    bases = _attested_bases()
+    near = sorted(b for b in _one_edit(base) if b in bases and len(b) >= 2)
+    if rng.random() < 0.3 and len(base) >= 3:
+        far = sorted(
+            {c for b in near[:12] for c in _one_edit(b) if c in bases and c != base} - set(near)
+        )
+        if far:
+            return rng.choice(far)
+    return rng.choice(near) if near else None
+
+
+def _keep_case(template: str, word: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def old_ocr_word(word: str, rng: random.Random) -> str | None:
+    """Damage one syllable as old OCR does; None when the drawn class does not apply."""
+    plain = strip_marks(word)
+    lower = plain.lower()
+    r = rng.random() * sum(w for _, w in _OLD_OCR_CLASSES)
+    for kind, weight in _OLD_OCR_CLASSES:
+        r -= weight
+        if r <= 0:
+            break
+    if kind == "valid":
+        found = _valid_neighbour(lower, rng)
+        return _keep_case(plain, found) if found else None
+    if kind == "mark_letters":
+        out = []
+        changed = False
+        for ch in word:
+            decomposed = unicodedata.normalize("NFD", ch.lower())
+            base = strip_marks(ch)
+            if not changed and "\u031b" in decomposed and base.lower() == "u":
+                tone = any(c in decomposed for c in "\u0301\u0300\u0309\u0303\u0323")
+                out.append(rng.choice(["iu", "ir"]) if tone and rng.random() < 0.6 else "ur")
+                changed = True
+            elif not changed and "\u0306" in decomposed:  # breve
+                out.append(base + "n")
+                changed = True
+            elif not changed and "\u0323" in decomposed and rng.random() < 0.5:  # dot below
+                out.append({"a": "e", "o": "a", "e": "c"}.get(base.lower(), base + "i"))
+                changed = True
+            else:
+                out.append(base)
+        return "".join(out) if changed else None
+    if kind == "d_bar":
+        if word[:1] == "Đ":
+            return rng.choice(["B", "B", "D"]) + plain[1:]
+        if "đ" in word:
+            return plain.replace("d", rng.choice(["cl", "d"]), 1)
+        return None
+    if kind == "drop" and len(plain) >= 3:
+        i = rng.randrange(1, len(plain))
+        return plain[:i] + plain[i + 1 :]
+    if kind == "stray_vowel":
+        vowels = [i for i, c in enumerate(lower) if c in "aeiouy"]
+        if not vowels:
+            return None
+        i = rng.choice(vowels) + 1
+        return plain[:i] + rng.choice("aiuoe") + plain[i:]
+    if kind == "split" and len(plain) >= 3:
+        cut = rng.randrange(1, len(plain) - 1)
+        right = plain[cut:]
+        if rng.random() < 0.4:
+            right = rng.choice("bgnt") + right
+        return plain[:cut] + " " + right
+    if kind == "short" and len(plain) >= 3:
+        return plain[: rng.choice([1, 2, 2])]
+    if kind == "lookalike":
+        pairs = [("m", "rn"), ("rn", "m"), ("nh", "h"), ("l", "i"), ("i", "l"), ("q", "t"),
+                 ("c", "e"), ("u", "n"), ("o", "a"), ("g", "q")]
+        spots = [(a, b) for a, b in pairs if a in plain]
+        if not spots:
+            return None
+        a, b = rng.choice(spots)
+        return plain.replace(a, b, 1)
+    return None
+
+
+def old_ocr_line(line: str, rng: random.Random, rate: float = OLD_OCR_RATE) -> str:
+    """Strip a line, keep a few (sometimes wrong) marks, and damage about `rate` of syllables."""
+    words = line.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        lead = len(word) - len(word.lstrip("([“\"'"))
+        trail = len(word) - len(word.rstrip(".,;:!?)]”\"'"))
+        core = word[lead : len(word) - trail]
+        head, tail = word[:lead], word[len(word) - trail :]
+        if not (core and core.isalpha()):
+            out.append(strip_marks(word))
+            i += 1
+            continue
+        if rng.random() < rate:
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if not tail and nxt.isalpha() and rng.random() < OLD_OCR_MERGE:
+                out.append(head + strip_marks(core + nxt))  # two syllables run together
+                i += 2
+                continue
+            damaged = old_ocr_word(core, rng)
+            if damaged is None:  # the drawn class did not apply: draw once more
+                damaged = old_ocr_word(core, rng)
+            if damaged is not None:
+                out.append(head + damaged + tail)
+                i += 1
+                continue
+        if rng.random() < 0.04:  # a word that kept its marks, or got wrong ones
+            out.append(head + (core if rng.random() < 0.5 else _wrong_marks(core, rng)) + tail)
+        else:
+            out.append(strip_marks(word))
+        i += 1
+    return " ".join(out)
+
+
+def _wrong_marks(word: str, rng: random.Random) -> str:
+    """The word with its tone mark swapped for another (old OCR misreads marks, too)."""
+    tones = "\u0301\u0300\u0309\u0303\u0323"
+    decomposed = unicodedata.normalize("NFD", word)
+    if not any(c in tones for c in decomposed):
+        return word
+    new = rng.choice(tones)
+    return unicodedata.normalize("NFC", "".join(new if c in tones else c for c in decomposed))
+
+
 # -- passages ---------------------------------------------------------------------------------
 
 
@@ -223,6 +405,19 @@ def build_devset(seed: int = SEED, per_condition: int = 160, ood: int = 120) -> 
         cases.append(
             Case(
                 f"ood-{n}", "ood", passage, [strip_marks(x) for x in passage], [True] * len(passage)
+            )
+        )
+    # the independent garbler: appended after the others so their cases stay as they were
+    old_rng = random.Random(seed + 1)
+    start = per_condition * len(conditions)
+    for n, passage in enumerate(passages[start : start + per_condition]):
+        cases.append(
+            Case(
+                f"oldocr-{n}",
+                "oldocr",
+                passage,
+                [old_ocr_line(x, old_rng) for x in passage],
+                [True] * len(passage),
             )
         )
     return cases

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pipeline import tesseract
 from pipeline.config import OcrSettings
 from pipeline.document import BBox, Line, Page, Word, nfc
+from pipeline.layout import separate_marginalia
 from pipeline.preprocess import PreparedPage
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def ocr_page(prepared: PreparedPage, number: int, settings: OcrSettings) -> Page
             key = (block_no, segment.block, segment.paragraph)
             paragraph = paragraph_ids.setdefault(key, len(paragraph_ids) + 1)
             page.lines.append(_to_line(segment, f"p{number}-l{k}", block_no, paragraph))
+    separate_marginalia(page)  # margin notes, scribbles, stamp remains: after the body
     page.seconds = round(time.perf_counter() - start, 3)
     log.debug("%s: %d words, %d lines in %.2f s", label, len(words), k, page.seconds)
     return page

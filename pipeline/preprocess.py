@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline import tesseract
+from pipeline import cleanup, tesseract
 from pipeline.config import OcrSettings
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class PreparedPage:
     steps: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def to_gray(image: Image.Image) -> np.ndarray:
+def to_gray(image: Image.Image, report: cleanup.CleanupReport | None = None) -> np.ndarray:
     """Grayscale, with red and pink ink (seals, signatures' stamps) lightened.
 
     A red seal over the signature turns dark grey in a plain conversion and hides the
@@ -66,13 +66,8 @@ def to_gray(image: Image.Image) -> np.ndarray:
     """
     if image.mode in ("L", "1", "I;16", "I", "F"):
         return np.asarray(image.convert("L"), dtype=np.uint8).copy()
-    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
-    red, green, blue = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    gray = cv2.cvtColor(rgb.astype(np.uint8), cv2.COLOR_RGB2GRAY)
-    reddish = (red - np.maximum(green, blue)) > 60
-    if reddish.any():
-        gray[reddish] = red[reddish].astype(np.uint8)
-    return gray
+    # violet stamps and blue pen too: see pipeline/cleanup/colour.py
+    return cleanup.colour_to_gray(np.asarray(image.convert("RGB")), report)
 
 
 def upsample(gray: np.ndarray, dpi: int, min_dpi: int) -> tuple[np.ndarray, int]:
@@ -377,35 +372,8 @@ def _sauvola(gray: np.ndarray, window: int, k: float, r: float = 128.0) -> np.nd
     return np.where(g > threshold, 255, 0).astype(np.uint8)
 
 
-def remove_specks(binary: np.ndarray, dpi: int = TARGET_DPI) -> np.ndarray:
-    """Whiten tiny isolated dots of dust, keeping every dot that sits near a letter.
-
-    Vietnamese diacritics (the dot below ộ ặ ị, the dot of i) are small components too,
-    but always within a few pixels of their letter; only specks smaller than a diacritic
-    dot AND farther than ~1 mm from any larger component are removed.
-    """
-    ink = (binary < 128).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n <= 1:
-        return binary
-    scale = (dpi / TARGET_DPI) ** 2
-    area = stats[:, cv2.CC_STAT_AREA]
-    small = area <= max(2, int(12 * scale))
-    small[0] = False
-    if not small.any():
-        return binary
-    big_mask = ((~small[labels]) & (labels > 0)).astype(np.uint8)
-    radius = max(2, round(dpi / 25.4 * 1.0))
-    near = cv2.dilate(
-        big_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * radius + 1, 2 * radius + 1))
-    )
-    small_pixels = small[labels]
-    kept = np.unique(labels[small_pixels & (near > 0)])
-    remove = small.copy()
-    remove[kept] = False
-    out = binary.copy()
-    out[remove[labels]] = 255
-    return out
+remove_specks = cleanup.remove_specks
+"""Whiten isolated specks, keeping Vietnamese diacritic dots (see pipeline/cleanup/specks.py)."""
 
 
 def prepare_page(
@@ -414,10 +382,12 @@ def prepare_page(
     """Make one page ready for OCR (see the module docstring for the steps and choices)."""
     keep = settings.keep_images
     steps: dict[str, np.ndarray] = {}
-    gray = to_gray(image)
+    report = cleanup.CleanupReport()
+    gray = to_gray(image, report)
     gray, dpi = upsample(gray, dpi or TARGET_DPI, settings.min_dpi_for_ocr)
     if keep:
         steps["gray"] = gray
+    gray = cleanup.clean_gray(gray, dpi, report, keep)
     rotation, skew = detect_rotation(gray, dpi, settings, page_label)
     if rotation:
         gray = rotate_quarters(gray, rotation)
@@ -425,12 +395,18 @@ def prepare_page(
     gray = deskew(gray, skew)
     if keep:
         steps["upright"] = gray
+    gray = cleanup.straighten_lines(gray, dpi, report, keep)
     gray = denoise(gray)
-    binary = binarize(gray, BINARIZATION, dpi)
+    method = cleanup.choose_binarization(gray, BINARIZATION)
+    binary = binarize(gray, method, dpi)
     if keep:
+        steps.update(report.steps)
         steps["binary"] = binary
-    clean = remove_specks(binary, dpi) if BINARIZATION != "none" else binary
-    log.debug("%s: rotation %d°, skew %.2f°, %d dpi", page_label, rotation, skew, dpi)
+    clean = cleanup.clean_binary(binary, dpi, report) if method != "none" else binary
+    log.debug(
+        "%s: rotation %d°, skew %.2f°, %d dpi; cleanup %s %s",
+        page_label, rotation, skew, dpi, report.applied or "none", report.measures,
+    )
     return PreparedPage(
         image=clean, dpi=dpi, skew_deg=round(skew, 2), rotation_deg=rotation, steps=steps
     )

@@ -3,7 +3,7 @@
 Archives keep scans as PDF/A with a hidden text layer and exchange OCR as ALTO or hOCR.
 Tesseract and OCRmyPDF put the raw OCR text there, lost marks and garbles included;
 these writers put vidoc's repaired words at the places OCR found them, so a search for
-"nước" finds the page where Tesseract read "nuroc", and ALTO/hOCR keep the OCR reading
+"nước" finds the page where Tesseract read "nuóc", and ALTO/hOCR keep the OCR reading
 beside every changed word for audit.
 
 Design (measured; numbers in benchmarks/results/archival.md):

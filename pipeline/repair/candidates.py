@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -75,6 +75,12 @@ MAX_FUZZY_BASES = 8
 MAX_NEAR = 16
 MAX_CANDIDATES = {"clean": 6, "suspect": 10, "stripped": 10, "garbled": 12}
 MERGE_EXTRA = 1.5
+SPLIT_VALID_EXTRA = 1.5
+"""Extra cost of splitting a token whose letters already spell a syllable base."""
+CONTEXT_EXTRA = 0.5
+"""Extra cost of a candidate found only through the context (successor table)."""
+CONTEXT_MAX_DISTANCE = {2: 1, 3: 2, 4: 2, 5: 3}
+"""Largest letter distance of a context candidate from the observed base, by its length."""
 _VOWELS = set("aeiouy")
 PRIOR_WEIGHT = 0.5
 """How much a syllable's unigram frequency counts when pruning candidates (not in decoding)."""
@@ -222,13 +228,66 @@ class CandidateGenerator:
                     mark_cost = 0.0 if not marked else costs.marks_changed * 0.5
                     add(Candidate((syllable,), extra + mark_cost, "ocr"))
             if len(obase) >= 4 and not valid:
+                # a lost space that happens to spell a real base is rare: such a token is
+                # far likelier one syllable (with its marks lost)
+                split_extra = SPLIT_VALID_EXTRA if base_known else 0.0
                 for split in self._splits(obase):
                     left, right = split
-                    cost = self.channel.space_lost * costs.letters_factor + costs.letters_extra
+                    cost = (
+                        self.channel.space_lost * costs.letters_factor
+                        + costs.letters_extra
+                        + split_extra
+                    )
                     for ls, _ in self._variants[left][:4]:
                         for rs, _ in self._variants[right][:4]:
                             add(Candidate((ls, rs), cost, "split"))
         return self._prune(out, mode)
+
+    def from_context(
+        self,
+        observed: str,
+        mode: Mode,
+        proposals: Iterable[str],
+        have: set[tuple[str, ...]],
+    ) -> list[Candidate]:
+        """Candidates for `observed` among syllables the context proposes.
+
+        `proposals` are likely successors of the previous syllables and predecessors of the
+        next (see `resources.SyllableNeighbours`); those whose base is within a few letters
+        of the observed base (or extends a one- or two-letter stub: "kh" cut from a longer
+        word) get the same channel cost as spelling neighbours. This is how a garble that
+        is itself a valid syllable is undone when the context calls for another one.
+        """
+        costs = MODE_COSTS[mode]
+        lower = observed.lower()
+        obase = base_of(lower)
+        if not obase:
+            return []
+        marked = obase != lower
+        base_extra = costs.valid_letters_extra if obase in self._variants else 0.0
+        limit = CONTEXT_MAX_DISTANCE.get(len(obase), 3)
+        stub = len(obase) <= 2
+        out: list[Candidate] = []
+        for syllable in proposals:
+            if (syllable,) in have:
+                continue
+            base = base_of(syllable)
+            if base == obase:
+                cost = costs.marks_changed if marked else costs.marks_lost
+            elif mode == "garbled":
+                if stub:
+                    if not base.startswith(obase) and Levenshtein.distance(base, obase) > 1:
+                        continue
+                elif Levenshtein.distance(base, obase, score_cutoff=limit) > limit:
+                    continue
+                letters = self.channel.base_cost(base, obase)
+                cost = costs.letters_extra + base_extra + costs.letters_factor * letters
+                cost += (costs.marks_changed * 0.5 if marked else 0.0) + CONTEXT_EXTRA
+            else:
+                continue
+            have.add((syllable,))
+            out.append(Candidate((syllable,), cost, "context"))
+        return out
 
     def _prune(self, out: dict[tuple[str, ...], Candidate], mode: Mode) -> tuple[Candidate, ...]:
         """Keep the likeliest candidates (channel cost + a unigram prior); always keep `keep`."""

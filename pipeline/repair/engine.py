@@ -22,6 +22,7 @@ from pipeline.repair.resources import (
     LexiconInventory,
     canonical,
     detect_style,
+    load_neighbours,
     load_resources,
     to_style,
 )
@@ -36,6 +37,14 @@ WORD_BONUS = 0.5
 TEXT_ERROR_COST = 2.5
 """−log10 P(a word of clean-looking text is wrong) when no OCR confidence is known."""
 SENTENCE_END = ".:;!?"
+CONTEXT_TOP = 24
+"""Successors (predecessors) of each neighbouring candidate proposed as context candidates."""
+CONTEXT_NEIGHBOURS = 4
+"""How many of a neighbour's cheapest candidates propose context candidates."""
+CONTEXT_MODES = ("garbled",)
+PREPRUNE_KEEP = 5
+"""Candidates per slot of a garbled line kept for the 5-gram search (bigram pre-pass)."""
+PREPRUNE_MARGIN = 3.0
 WordConfs = Sequence[Sequence[tuple[str, float]] | None]
 
 
@@ -57,6 +66,7 @@ class RepairEngine:
         self.lm = lm
         self.channel = channel
         self.generator = CandidateGenerator(inventory, channel, canonical=canonical)
+        self.neighbours = load_neighbours()
         self._pairs: dict[tuple[str, str], float] = {}
 
     # -- detection -------------------------------------------------------------------------
@@ -120,6 +130,7 @@ class RepairEngine:
                 cands = (Candidate((text,), 0.0, "keep"),)
             slots.append(Slot(cands))
             owners.append(i)
+        self._add_context_candidates(slots, owners, tokens, assessment, protected)
         # merges: two damaged word tokens separated by one plain space
         for k in range(len(slots) - 1):
             a, b = owners[k], owners[k + 1]
@@ -151,6 +162,96 @@ class RepairEngine:
             ):
                 slots[k].merge_with_next = self.generator.for_merge(first, second, mode)
         return slots, owners
+
+    def _add_context_candidates(
+        self,
+        slots: list[Slot],
+        owners: list[int | None],
+        tokens: list[Token],
+        assessment: LineAssessment,
+        protected: set[int],
+    ) -> None:
+        """Add to each garbled token the syllables its neighbours' likely words call for."""
+        if not self.neighbours.succ:
+            return
+        snapshot = [slot.candidates for slot in slots]
+        for k, i in enumerate(owners):
+            if i is None or i in protected:
+                continue
+            mode = assessment.token_modes.get(i)
+            if mode not in CONTEXT_MODES:
+                continue
+            proposals: list[str] = []
+            if k > 0:
+                for cand in _cheapest(snapshot[k - 1]):
+                    proposals += self.neighbours.successors(cand.syllables[-1], CONTEXT_TOP)
+            if k + 1 < len(slots):
+                for cand in _cheapest(snapshot[k + 1]):
+                    proposals += self.neighbours.predecessors(cand.syllables[0], CONTEXT_TOP)
+            if not proposals:
+                continue
+            have = {c.syllables for c in slots[k].candidates}
+            extra = self.generator.from_context(tokens[i].text, mode, proposals, have)
+            if extra:
+                slots[k] = Slot(tuple(slots[k].candidates) + tuple(extra))
+
+    def _preprune(self, slots: list[Slot]) -> list[Slot]:
+        """Keep each slot's PREPRUNE_KEEP best candidates under a cheap bigram pass.
+
+        Why: the 5-gram beam search costs one LM call per hypothesis and candidate, and a
+        garbled slot has 20-30 candidates, most of which no context supports. A max-product
+        forward-backward pass with cached bigram scores ranks them by the best path through
+        each; only the top few enter the beam search. Merge arcs are left as they are.
+        """
+        bigram = self.lm.bigram
+        n = len(slots)
+        own = [[c.syllables for c in slot.candidates] for slot in slots]
+        inner = [
+            [
+                -c.cost + sum(bigram(a, b) for a, b in zip(c.syllables, c.syllables[1:]))
+                for c in slot.candidates
+            ]
+            for slot in slots
+        ]
+        forward: list[list[float]] = [list(inner[0])]
+        for i in range(1, n):
+            prev_f, prev_s = forward[-1], own[i - 1]
+            row = []
+            for c, base in zip(own[i], inner[i], strict=True):
+                first = c[0]
+                row.append(
+                    base + max(f + bigram(p[-1], first) for f, p in zip(prev_f, prev_s))
+                )
+            forward.append(row)
+        backward: list[list[float]] = [[0.0] * len(own[-1])]
+        for i in range(n - 2, -1, -1):
+            next_b, next_s, next_in = backward[0], own[i + 1], inner[i + 1]
+            row = []
+            for c in own[i]:
+                last = c[-1]
+                row.append(
+                    max(
+                        b + x + bigram(last, s[0])
+                        for b, x, s in zip(next_b, next_in, next_s, strict=True)
+                    )
+                )
+            backward.insert(0, row)
+        out: list[Slot] = []
+        for i, slot in enumerate(slots):
+            if len(slot.candidates) <= PREPRUNE_KEEP:
+                out.append(slot)
+                continue
+            scores = [f + b for f, b in zip(forward[i], backward[i], strict=True)]
+            order = sorted(range(len(scores)), key=lambda k: -scores[k])
+            top = scores[order[0]]
+            kept = [
+                slot.candidates[k]
+                for r, k in enumerate(order)
+                if r < PREPRUNE_KEEP
+                or (slot.candidates[k].kind == "keep" and scores[k] > top - PREPRUNE_MARGIN)
+            ]
+            out.append(Slot(tuple(kept), slot.merge_with_next))
+        return out
 
     def pair_bonus(self, first: str, second: str) -> float:
         """WORD_BONUS when `first second` is a dictionary word (cached)."""
@@ -271,7 +372,10 @@ class RepairEngine:
             if not edits:
                 return LineRepair(line)
             return LineRepair(apply_edits(line, edits), edits, NORMALIZE_CONFIDENCE)
-        beam = BEAM["garbled" if "garbled" in assessment.token_modes.values() else "stripped"]
+        garbled = "garbled" in assessment.token_modes.values()
+        if garbled and PREPRUNE_KEEP:
+            slots = self._preprune(slots)
+        beam = BEAM["garbled" if garbled else "stripped"]
         # the dictionary bonus only where marks alone are missing (measured: it does not
         # help garbled passages, and costs a third of their decoding time)
         use_bonus = WORD_BONUS and "garbled" not in assessment.token_modes.values()
@@ -443,6 +547,13 @@ def apply_edits(line: str, edits: Sequence[Edit]) -> str:
         pos = edit.end
     out.append(line[pos:])
     return "".join(out)
+
+
+def _cheapest(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """A neighbour's cheapest candidates (by channel cost), the ones worth asking the table."""
+    if len(candidates) <= CONTEXT_NEIGHBOURS:
+        return list(candidates)
+    return sorted(candidates, key=lambda c: c.cost)[:CONTEXT_NEIGHBOURS]
 
 
 def _tail(tokens: list[Token], line: str) -> list[str]:

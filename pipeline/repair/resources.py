@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class CachedLM:
         self.transitions = self._cache  # the decoder reads it directly (hot loop)
         self._max = max_cache
         self._token = lru_cache(maxsize=200_000)(lm.token)
+        self._bigrams: dict[tuple[str, str], float] = {}
+        self._after: dict[str, Any] = {}
 
     def begin(self) -> Any:
         """State at the start of a sentence."""
@@ -76,9 +79,74 @@ class CachedLM:
         self._cache[key] = result
         return result
 
+    def bigram(self, previous: str, syllable: str) -> float:
+        """log10 P(syllable | previous) with no further context (cached; for pre-pruning)."""
+        key = (previous, syllable)
+        hit = self._bigrams.get(key)
+        if hit is None:
+            state = self._after.get(previous)
+            if state is None:
+                _, state = self.lm.advance(self.lm.null_state(), self._token(previous))
+                self._after[previous] = state
+            hit = float(self.lm.advance(state, self._token(syllable))[0])
+            if len(self._bigrams) >= self._max:
+                self._bigrams.clear()
+            self._bigrams[key] = hit
+        return hit
+
     def finish(self, state: Any) -> float:
         """log10 P(end of sentence | state)."""
         return float(self.lm.end_score(state))
+
+
+class SyllableNeighbours:
+    """Most frequent successors / predecessors of each syllable (training split).
+
+    Built by `pipeline/resources/build_neighbours.py`; empty (no context candidates) when
+    the table is missing, so an old checkout still repairs.
+    """
+
+    def __init__(self, succ: dict[str, list[str]], pred: dict[str, list[str]]) -> None:
+        self.succ = succ
+        self.pred = pred
+
+    @classmethod
+    def load(cls, path: Any = None) -> SyllableNeighbours:
+        """Read the gzipped table."""
+        import gzip
+
+        path = Path(path) if path else NEIGHBOURS_PATH
+        succ: dict[str, list[str]] = {}
+        pred: dict[str, list[str]] = {}
+        if not path.exists():
+            log.warning("%s: missing; no context candidates", path)
+            return cls(succ, pred)
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("#"):
+                    continue
+                tag, syllable, listed = line.rstrip("\n").split("\t")
+                (succ if tag == ">" else pred)[syllable] = listed.split(" ")
+        return cls(succ, pred)
+
+    def successors(self, syllable: str, top: int) -> list[str]:
+        """Likeliest next syllables after `syllable` (LM vocabulary form)."""
+        return self.succ.get(syllable, [])[:top]
+
+    def predecessors(self, syllable: str, top: int) -> list[str]:
+        """Likeliest syllables before `syllable`."""
+        return self.pred.get(syllable, [])[:top]
+
+
+NEIGHBOURS_PATH = Path(__file__).resolve().parent.parent.parent / "models" / (
+    "syllable_neighbours.tsv.gz"
+)
+
+
+@lru_cache(maxsize=1)
+def load_neighbours() -> SyllableNeighbours:
+    """Load the successor/predecessor table once per process."""
+    return SyllableNeighbours.load()
 
 
 @lru_cache(maxsize=1)

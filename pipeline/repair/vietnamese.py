@@ -283,7 +283,7 @@ def is_valid_syllable(syllable: str) -> bool:
     Checks the onset, the rhyme, c/k g/gh ng/ngh spelling, and that stop codas
     (p, t, c, ch) carry only sắc or nặng.
 
-    >>> is_valid_syllable("Quốc"), is_valid_syllable("thiuc"), is_valid_syllable("bàt")
+    >>> is_valid_syllable("Quốc"), is_valid_syllable("tiuc"), is_valid_syllable("bàt")
     (True, False, False)
     """
     parts = decompose(syllable)

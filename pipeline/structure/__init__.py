@@ -33,8 +33,14 @@ __all__ = ["extract_structure", "ROLES"]
 
 def extract_structure(doc: Document) -> Document:
     """Parse the structure of `doc` in place and return it (a pipeline stage)."""
+    # lines the layout stage already set apart (margin notes, stamps) stay marginalia
+    preset = [line for line in doc.lines if line.role == "marginalia" and line.text.strip()]
+    preset_ids = {line.id for line in preset}
     pages = [
-        dataclasses.replace(page, lines=[line for line in page.lines if line.text.strip()])
+        dataclasses.replace(
+            page,
+            lines=[line for line in page.lines if line.text.strip() and line.id not in preset_ids],
+        )
         for page in doc.pages
     ]
     lines: list[Line] = [line for page in pages for line in page.lines]
@@ -58,6 +64,7 @@ def extract_structure(doc: Document) -> Document:
 
     roles = dict(header.roles)
     roles.update(closing.roles)
+    roles.update(dict.fromkeys(preset_ids, "marginalia"))
     for line in doc.lines:
         line.role = roles.get(line.id, "body")
 
@@ -82,7 +89,8 @@ def extract_structure(doc: Document) -> Document:
         "annexes": annexes,
         "signature": closing.signature,
         "recipients": closing.recipients,
-        "marginalia": header.marginalia,
+        "marginalia": header.marginalia
+        + [{"text": line.text, "line_id": line.id} for line in preset],
     }
     log.info(
         "%s: structure %s %s %s, %d sections, %d references",
