@@ -1,0 +1,369 @@
+"""Line-order repair: dev set from HELD-OUT documents, scored by restored adjacent pairs.
+
+Pages: consecutive paragraphs of one held-out official document, wrapped at 64-92 columns,
+with or without blank lines between paragraphs. Each page gets one damage (or none):
+- clean:   untouched (must stay untouched),
+- reverse: one paragraph's lines fully reversed,
+- partial: one paragraph's first line kept on top, the rest reversed (1, 4, 3, 2),
+- region:  2-3 consecutive paragraphs read bottom-up (block order and lines reversed),
+           with the first paragraph's head kept on top (the sample's pattern),
+- swap:    two adjacent segments of 2-6 lines exchanged (a column/block read out of order),
+- swap_par: two adjacent whole paragraphs exchanged (blank-line blocks; often undetectable).
+and one text condition on the damaged lines (for clean pages: on a random run of lines):
+accented (as is), stripped (marks removed), garbled (marks removed + OCR-like damage).
+
+Metrics: pairs = share of truth-adjacent line pairs of each damaged span (with the span's
+two outer links) that come out adjacent and in order; exact = pages fully restored;
+clean moved = clean pages with any line moved; outside moved = lines outside the damaged
+span that moved.
+
+Run: .venv/bin/python benchmarks/bench_reorder.py [--pages 360] [--lm base|syllable|count]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import textwrap
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from devset import garble_line, strip_marks  # noqa: E402
+
+from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split  # noqa: E402
+from pipeline.repair.line_cues import line_cues  # noqa: E402
+from pipeline.repair.reorder import ReorderSettings, reorder_lines  # noqa: E402
+
+SEED = 20240612
+DAMAGES = ["clean", "reverse", "partial", "region", "swap", "swap_par"]
+CONDITIONS = ["accented", "stripped", "garbled"]
+
+
+@dataclass
+class Page:
+    id: str
+    damage: str
+    condition: str
+    truth: list[str]
+    lines: list[str]
+    source: list[int]  # truth index of each input line
+    span: list[int] = field(default_factory=list)  # truth indices of the damaged span
+
+
+def _paragraphs(document: str) -> list[str]:
+    """Prose paragraphs and numbered headings of a document; anything else breaks a run.
+
+    Table cells, form fields, header stubs and lists of codes are left out: their order
+    cannot be judged from language (they are a known limit, not part of this measure).
+    """
+    out = []
+    for line in document.split("\n"):
+        words = line.split()
+        if not words:
+            continue
+        alpha = sum(any(ch.isalpha() for ch in w) for w in words) / len(words)
+        letters = [ch for ch in line if ch.isalpha()]
+        caps = bool(letters) and sum(ch.isupper() for ch in letters) > 0.5 * len(letters)
+        technical = any(any(ch.isupper() for ch in w[1:]) and not w.isupper() and w.isalpha()
+                        for w in words)  # camelCase field names of data catalogues
+        prose = len(words) >= 12 and alpha >= 0.85 and not caps and "..." not in line \
+            and "__" not in line and "|" not in line and not technical
+        heading = line_cues(line).item and 3 <= len(words) <= 30 and alpha >= 0.8
+        out.append(line.strip() if (prose or heading) and len(words) <= 200 else "")
+    return out
+
+
+def _runs(rng: random.Random) -> list[list[str]]:
+    corpus = default_corpus_dir()
+    if corpus is None:
+        raise SystemExit("corpus not found (../shared/corpus or $VIDOC_CORPUS)")
+    runs = []
+    for name in OFFICIAL_FILES:
+        for document in iter_split(corpus / name, heldout=True):
+            paragraphs = _paragraphs(document)
+            run: list[str] = []
+            for paragraph in paragraphs + [""]:
+                if paragraph:
+                    run.append(paragraph)
+                    continue
+                if len(run) >= 3:
+                    runs.append(run)
+                run = []
+    rng.shuffle(runs)
+    return runs
+
+
+def _wrap(paragraph: str, width: int) -> list[str]:
+    return textwrap.wrap(paragraph, width=width, break_long_words=False, break_on_hyphens=False)
+
+
+def _layout(run: list[str], rng: random.Random) -> tuple[list[list[str]], bool] | None:
+    width = rng.randrange(64, 93)
+    blanks = rng.random() < 0.5
+    start = rng.randrange(max(1, len(run) - 2))
+    blocks: list[list[str]] = []
+    total = 0
+    for paragraph in run[start:]:
+        wrapped = _wrap(paragraph, width)
+        if total + len(wrapped) > 40 and blocks:
+            break
+        blocks.append(wrapped)
+        total += len(wrapped)
+    if total < 8 or len(blocks) < 2:
+        return None
+    return blocks, blanks
+
+
+def _flatten(blocks: list[list[str]], blanks: bool) -> tuple[list[str], list[int]]:
+    lines: list[str] = []
+    paragraph_of: list[int] = []
+    for number, block in enumerate(blocks):
+        if blanks and number:
+            lines.append("")
+            paragraph_of.append(-1)
+        lines.extend(block)
+        paragraph_of.extend([number] * len(block))
+    return lines, paragraph_of
+
+
+def _damage(lines: list[str], paragraph_of: list[int], blanks: bool, damage: str,
+            rng: random.Random) -> tuple[list[int], list[int]] | None:
+    """Return (order of truth indices, damaged span of truth indices) or None if not possible."""
+    n = len(lines)
+    order = list(range(n))
+    members = defaultdict(list)
+    for i, p in enumerate(paragraph_of):
+        if p >= 0:
+            members[p].append(i)
+    long_paragraphs = [p for p, m in members.items() if len(m) >= 3]
+    if damage == "clean":
+        start = rng.randrange(n)
+        span = [i for i in range(start, min(n, start + rng.randrange(3, 10))) if lines[i]]
+        return order, span  # the span only receives the text condition
+    if damage in ("reverse", "partial"):
+        if not long_paragraphs:
+            return None
+        p = rng.choice(long_paragraphs)
+        m = members[p]
+        new = m[::-1] if damage == "reverse" else [m[0]] + m[1:][::-1]
+        for i, j in zip(m, new, strict=True):
+            order[i] = j
+        return order, m
+    if damage == "region":
+        ps = sorted(members)
+        if len(ps) < 2:
+            return None
+        k = rng.choice([2, 3]) if len(ps) >= 3 else 2
+        first = rng.randrange(len(ps) - k + 1)
+        chosen = ps[first:first + k]
+        if sum(len(members[p]) for p in chosen) < 5:
+            return None
+        lo, hi = members[chosen[0]][0], members[chosen[-1]][-1]
+        region = list(range(lo, hi + 1))
+        head = members[chosen[0]]
+        reversed_region = region[::-1]
+        if len(head) >= 3 and rng.random() < 0.5:  # the first paragraph keeps its head on top
+            tail = [i for i in reversed_region if i in head]
+            reversed_region = [i if i not in head else None for i in reversed_region]
+            fill = [head[0]] + [i for i in tail if i != head[0]]
+            reversed_region = [x if x is not None else fill.pop(0) for x in reversed_region]
+        order[lo:hi + 1] = reversed_region
+        return order, [i for i in region if lines[i]]
+    if damage == "swap":
+        nonblank = [i for i in range(n) if lines[i]]
+        a_len, b_len = rng.randrange(2, 7), rng.randrange(2, 7)
+        if len(nonblank) < a_len + b_len + 1:
+            return None
+        s = rng.randrange(len(nonblank) - a_len - b_len + 1)
+        seg_a = nonblank[s:s + a_len]
+        seg_b = nonblank[s + a_len:s + a_len + b_len]
+        lo, hi = seg_a[0], seg_b[-1]
+        inner = [i for i in range(lo, hi + 1)]
+        new = [i for i in seg_b] + [i for i in inner if not lines[i]] + [i for i in seg_a]
+        # keep blank lines where they were by position: simplest is to drop and re-add
+        order[lo:hi + 1] = new
+        return order, seg_a + seg_b
+    if damage == "swap_par":
+        if not blanks:
+            return None
+        ps = sorted(members)
+        k = rng.randrange(len(ps) - 1)
+        a, b = members[ps[k]], members[ps[k + 1]]
+        lo, hi = a[0], b[-1]
+        order[lo:hi + 1] = b + [i for i in range(lo, hi + 1) if not lines[i]] + a
+        return order, a + b
+    raise ValueError(damage)
+
+
+def _condition(line: str, condition: str, rng: random.Random) -> str:
+    if condition == "stripped":
+        return strip_marks(line)
+    if condition == "garbled":
+        return garble_line(line, rng, rate=0.3)
+    return line
+
+
+def build_pages(count: int, seed: int = SEED) -> list[Page]:
+    rng = random.Random(seed)
+    runs = _runs(rng)
+    pages: list[Page] = []
+    n = 0
+    for run in runs * 4:
+        if len(pages) >= count:
+            break
+        damage = DAMAGES[n % len(DAMAGES)]
+        condition = CONDITIONS[(n // len(DAMAGES)) % len(CONDITIONS)]
+        laid = _layout(run, rng)
+        if laid is None:
+            continue
+        blocks, blanks = laid
+        truth, paragraph_of = _flatten(blocks, blanks)
+        damaged = _damage(truth, paragraph_of, blanks, damage, rng)
+        if damaged is None:
+            continue
+        order, span = damaged
+        span_set = set(span)
+        lines = [_condition(truth[i], condition, rng) if i in span_set else truth[i] for i in order]
+        pages.append(Page(f"{damage}-{condition}-{n}", damage, condition, truth, lines, order, span))
+        n += 1
+    return pages
+
+
+def _successors(sequence: list[int], truth: list[str]) -> dict[int, int]:
+    kept = [i for i in sequence if truth[i]]
+    return {a: b for a, b in zip(kept, kept[1:], strict=False)}
+
+
+def score_page(page: Page, order: list[int]) -> dict[str, float]:
+    restored = [page.source[k] for k in order]
+    after = _successors(restored, page.truth)
+    truth_kept = [i for i in range(len(page.truth)) if page.truth[i]]
+    truth_next = {a: b for a, b in zip(truth_kept, truth_kept[1:], strict=False)}
+    moved_by_damage = page.damage != "clean"
+    span = set(page.span) if moved_by_damage else set()
+    pairs = good = 0
+    if span:
+        for a, b in truth_next.items():
+            if a in span or b in span:
+                pairs += 1
+                good += after.get(a) == b
+    outside_moved = sum(1 for position, k in enumerate(order)
+                        if k != position and page.source[k] not in span and page.truth[page.source[k]])
+    return {"pairs": pairs, "good": good, "exact": float(restored == list(range(len(page.truth)))
+                                                          or after == truth_next),
+            "moved": float(any(k != p for p, k in enumerate(order))), "outside": outside_moved}
+
+
+def _load_lm(kind: str):
+    if kind == "count":
+        import pickle
+
+        from count_lm import train_count_lm
+
+        cached = ROOT / "benchmarks" / "cache" / "reorder_count_lm.pkl"
+        if cached.exists():
+            with open(cached, "rb") as handle:
+                return pickle.load(handle), None
+        model = train_count_lm()
+        cached.parent.mkdir(exist_ok=True)
+        with open(cached, "wb") as handle:
+            pickle.dump(model, handle)
+        return model, None
+    from functools import partial
+
+    from pipeline.repair.lm import get_language_model, lm_tokens
+
+    return get_language_model(kind), partial(lm_tokens, marks=kind == "syllable")
+
+
+def run(pages: list[Page], lm, settings: ReorderSettings, show: int = 0, tokenize=None) -> dict:
+    table: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    started = time.perf_counter()
+    failures = []
+    for page in pages:
+        result = reorder_lines(page.lines, lm=lm, tokenize=tokenize, settings=settings)
+        scores = score_page(page, result.order)
+        scores["baseline"] = score_page(page, list(range(len(page.lines))))["good"]
+        keys = [page.damage, page.condition, "all"]
+        if page.damage != "swap_par":
+            keys.append("all but swap_par")
+        for key in keys:
+            row = table[(key, "")]
+            row["pages"] += 1
+            for name, value in scores.items():
+                row[name] += value
+        if page.damage != "clean" and scores["good"] < scores["pairs"]:
+            failures.append((page, result))
+    seconds = time.perf_counter() - started
+    for page, result in failures[:show]:
+        print(f"--- {page.id}: order {result.order} gains {result.gains}")
+        for k in result.order:
+            print(f"   [{page.source[k]:2d}] {page.lines[k][:90]}")
+    return {"table": table, "seconds": seconds}
+
+
+def format_table(result: dict) -> str:
+    rows = ["| slice | pages | pairs in order (as read) | pairs in order after reorder | exact pages "
+            "| pages moved | lines moved outside span |",
+            "|---|---|---|---|---|---|---|"]
+    for (key, _), row in sorted(result["table"].items(), key=lambda kv: _order(kv[0][0])):
+        pairs = f"{row['good'] / row['pairs']:.1%} ({int(row['good'])}/{int(row['pairs'])})" if row["pairs"] else "–"
+        before = f"{row['baseline'] / row['pairs']:.1%}" if row["pairs"] else "–"
+        rows.append(f"| {key} | {int(row['pages'])} | {before} | {pairs} | {row['exact'] / row['pages']:.1%} | "
+                    f"{int(row['moved'])} | {int(row['outside'])} |")
+    return "\n".join(rows)
+
+
+def _order(key: str) -> int:
+    keys = DAMAGES + CONDITIONS + ["all but swap_par", "all"]
+    return keys.index(key) if key in keys else 99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=360)
+    parser.add_argument("--lm", default="base", choices=["base", "syllable", "count"])
+    parser.add_argument("--half", choices=["tune", "test", "all"], default="all")
+    parser.add_argument("--show", type=int, default=0)
+    parser.add_argument("--set", action="append", default=[], help="setting=value")
+    args = parser.parse_args()
+    pages = build_pages(args.pages)
+    if args.half != "all":
+        pages = [p for n, p in enumerate(pages) if (n // len(DAMAGES)) % 2 == (args.half == "test")]
+    settings = ReorderSettings()
+    for item in args.set:
+        name, value = item.split("=")
+        settings = _with(settings, name, float(value))
+    lm, tokenize = _load_lm(args.lm)
+    result = run(pages, lm, settings, show=args.show, tokenize=tokenize)
+    print(format_table(result))
+    print(f"\n{len(pages)} pages, {result['seconds']:.1f} s ({1000 * result['seconds'] / len(pages):.0f} ms/page), "
+          f"lm={args.lm}, settings={json.dumps(_flat(settings))}")
+
+
+def _with(settings: ReorderSettings, name: str, value: float) -> ReorderSettings:
+    from dataclasses import replace
+
+    if name.startswith("links."):
+        kind = type(getattr(settings.links, name[6:]))
+        return replace(settings, links=replace(settings.links, **{name[6:]: kind(value)}))
+    field_type = type(getattr(settings, name))
+    return replace(settings, **{name: field_type(value)})
+
+
+def _flat(settings: ReorderSettings) -> dict:
+    from dataclasses import asdict
+
+    return asdict(settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Keep the typed body text apart from what was written or stamped around it.
+
+Real scans carry a clerk's handwritten notes in the margins ("Trình đ/c Bí thư", "VPDU"),
+a scribbled signature and the remains of seals and stamps. Tesseract reads some of these
+as lines; left in reading order they would be interleaved with the directive's text. This
+module marks such lines `role = "marginalia"` and moves them after the body lines of
+their page (the structure stage keeps pre-set marginalia in `structure.marginalia`).
+
+A line is marginalia when (measured on the page's own lines, no fixed page size):
+
+- it lies wholly outside the text column, in the left or right margin, where the
+  column is found from the lines Tesseract trusts;
+- it sits above the top or below the bottom of the text and Tesseract doubts it
+  (handwriting reads with low confidence; typed header lines read with high);
+- it is noise: no word of two or more letters that Tesseract trusts (scribbles, seal
+  rings and stamp frames read as "—~" or "ÌẠ").
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+
+from pipeline.document import Line, Page
+
+log = logging.getLogger(__name__)
+
+MARGINALIA = "marginalia"
+EDGE_LINE_CONFIDENCE = 60.0
+"""Above/below the text, a line with mean word confidence under this is handwriting."""
+TRUSTED_WORD = 50.0
+"""A word of two or more letters read with at least this confidence is real text."""
+
+
+def text_column(lines: list[Line]) -> tuple[int, int] | None:
+    """Find the (left, right) of the typed text, from lines Tesseract trusts; None if too few.
+
+    Trusted lines (two or more words, mean confidence ≥ `EDGE_LINE_CONFIDENCE`) are
+    typed text; the 10th/90th percentiles of their edges keep a stray confident note
+    from widening the column.
+    """
+    trusted = [
+        line.bbox
+        for line in lines
+        if line.bbox is not None
+        and len(line.words) >= 2
+        and _mean_conf(line) >= EDGE_LINE_CONFIDENCE
+    ]
+    if len(trusted) < 3:
+        return None
+    lefts = sorted(b[0] for b in trusted)
+    rights = sorted(b[2] for b in trusted)
+    return lefts[len(lefts) // 10], rights[len(rights) - 1 - len(rights) // 10]
+
+
+def _outside(bbox: tuple[int, int, int, int], column: tuple[int, int]) -> bool:
+    """Say whether the box lies wholly in the left or the right margin of the column."""
+    return bbox[2] <= column[0] or bbox[0] >= column[1]
+
+
+def is_noise(line: Line) -> bool:
+    """Say whether no word of two or more letters is trusted: a scribble, a seal ring."""
+    if not line.words:
+        return False
+    for word in line.words:
+        letters = sum(ch.isalpha() for ch in word.text)
+        if (letters >= 2 or any(ch.isdigit() for ch in word.text)) and word.conf >= TRUSTED_WORD:
+            return False
+    return True
+
+
+def _mean_conf(line: Line) -> float:
+    confs = [w.conf for w in line.words if w.conf >= 0]
+    return statistics.mean(confs) if confs else line.conf
+
+
+def marginal_reasons(page: Page) -> dict[str, str]:
+    """Line id → why it is marginalia, for the lines of `page` that are."""
+    lines = [line for line in page.lines if line.bbox is not None and line.text.strip()]
+    reasons: dict[str, str] = {}
+    column = text_column(lines)
+    if column is None:
+        return reasons
+    inside = []
+    for line in lines:
+        assert line.bbox is not None
+        if _outside(line.bbox, column):
+            reasons[line.id] = "outside the text column"
+        elif is_noise(line):
+            reasons[line.id] = "no trusted word"
+        else:
+            inside.append(line)
+    confident = [line for line in inside if _mean_conf(line) >= EDGE_LINE_CONFIDENCE]
+    if not confident:
+        return reasons
+    top = min(line.bbox[1] for line in confident if line.bbox is not None)
+    bottom = max(line.bbox[3] for line in confident if line.bbox is not None)
+    for line in inside:
+        assert line.bbox is not None
+        above = line.bbox[3] <= top
+        below = line.bbox[1] >= bottom
+        if (above or below) and _mean_conf(line) < EDGE_LINE_CONFIDENCE:
+            reasons[line.id] = "doubtful line " + ("above" if above else "below") + " the text"
+    return reasons
+
+
+def separate_marginalia(page: Page) -> Page:
+    """Mark marginal lines `role="marginalia"` and move them after the body, in place.
+
+    Line ids are renumbered "p{n}-l{k}" in the new order (this runs right after OCR,
+    before anything refers to ids). Idempotent.
+    """
+    reasons = marginal_reasons(page)
+    if not reasons:
+        return page
+    body = [line for line in page.lines if line.id not in reasons and line.role != MARGINALIA]
+    margin = [line for line in page.lines if line.id in reasons or line.role == MARGINALIA]
+    next_block = max((line.block for line in body), default=0) + 1
+    for line in margin:
+        if line.role != MARGINALIA:
+            log.debug(
+                "page %d: %r is marginalia (%s)", page.number, line.text, reasons.get(line.id, "")
+            )
+        line.role = MARGINALIA
+        line.block = next_block
+    page.lines = body + margin
+    for k, line in enumerate(page.lines, start=1):
+        line.id = f"p{page.number}-l{k}"
+    log.info("page %d: %d marginal lines kept apart", page.number, len(margin))
+    return page

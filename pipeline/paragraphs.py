@@ -1,0 +1,192 @@
+"""Rebuild paragraphs from lines for text output, keeping which lines each one came from.
+
+Why: OCR (and PDF text layers) deliver a paragraph as lines wrapped at the page width,
+sometimes with a word hyphenated across the break. Readers, search and exports want one
+paragraph per line of text, while the audit trail needs the original line ids.
+
+Rules (layout cues from pipeline.repair.line_cues, judged against the local wrap width):
+a line joins the previous one unless the previous one is a heading, ends a paragraph
+(short, or ends in . ; : ! ? well before the margin), or the line itself starts a
+numbered/bulleted item or is a capitals heading. Blank lines and page starts always
+separate (a page start is crossed only by a line that starts in lowercase). A hyphen at a
+line end glued to a letter ("trách-" + "nhiệm") is removed when the joined word is known
+to the lexicon (recorded as an Edit of kind "hyphenation"); otherwise the two parts are
+glued keeping the hyphen ("Covid-" + "19").
+
+Deliberately left alone: text whose lines already are paragraphs (each is its own
+paragraph, byte for byte after trimming), headings, numbered items and bullets, and the
+text of lines (no letter is changed except a removed line-end hyphen).
+
+>>> [p.text for p in build_paragraphs(["Điều 1. Phạm vi", "1. Nghị định này quy định",
+...                                     "chi tiết một số điều."])]
+['Điều 1. Phạm vi', '1. Nghị định này quy định chi tiết một số điều.']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.document import Document, Edit, Line
+from pipeline.repair.line_cues import LineCues, line_cues
+from pipeline.repair.line_links import local_wrap_widths
+
+log = logging.getLogger(__name__)
+
+SHORT_RATIO = 0.62
+"""A line shorter than this share of the wrap width ends its paragraph."""
+CLOSED_RATIO = 0.85
+"""A line ending in . ; : ! ? and shorter than this share of the width ends its paragraph."""
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of output text and the ids of the lines it was built from."""
+
+    text: str
+    line_ids: list[str]
+    kind: str = "paragraph"
+    blank_before: int = 0
+    edits: list[Edit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `document.json` form: text, line ids, kind (and blank lines before it)."""
+        return {"text": self.text, "line_ids": list(self.line_ids), "kind": self.kind,
+                "blank_before": self.blank_before}
+
+
+def paragraph_kind(cues: LineCues, text: str) -> str:
+    """'heading', 'item' or 'paragraph', from the first line's cues and the paragraph's length."""
+    enumerator = cues.enumerator
+    if cues.is_caps or (enumerator is not None and enumerator.style in
+                        ("roman", "part", "chapter", "section")):
+        return "heading"
+    if enumerator is not None and len(text) < 120 and not text.rstrip().endswith((".", ";")):
+        return "heading"
+    if cues.item or cues.bullet or enumerator is not None:
+        return "item"
+    return "paragraph"
+
+
+def _known_word(word: str) -> bool | None:
+    """Whether the lexicon knows `word`; None when no lexicon is available."""
+    try:
+        from pipeline.repair.lexicon import get_lexicon
+    except ImportError:
+        return None
+    try:
+        return bool(get_lexicon().is_word(word.lower()))
+    except Exception as error:  # a missing dictionary must not stop paragraph building
+        log.debug("lexicon unavailable: %s", error)
+        return None
+
+
+def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
+    """True when `current` continues the paragraph that `previous` belongs to."""
+    if current.starts_paragraph or previous.is_caps:
+        return False
+    if current.continues_paragraph:
+        return True
+    if previous.length < SHORT_RATIO * previous_width:
+        return False
+    if previous.ends_terminal and previous.length < CLOSED_RATIO * previous_width:
+        return False
+    if previous.enumerator is not None and not previous.ends_terminal \
+            and previous.length < CLOSED_RATIO * previous_width and current.first_letter_case == "upper":
+        return False
+    return True
+
+
+def _glue(text: str, line: Line, is_known: Callable[[str], bool | None]) -> tuple[str, Edit | None]:
+    """Append `line` to paragraph `text`, undoing a line-end hyphen when the word is known."""
+    following = line.text.strip()
+    head = text.rstrip()
+    if len(head) >= 2 and head.endswith("-") and head[-2].isalpha() and following[:1].isalnum():
+        left = head[:-1].split()[-1] if head[:-1].split() else ""
+        right = following.split()[0]
+        right_word = "".join(ch for ch in right if ch.isalpha())
+        joined = left + right_word
+        if following[:1].islower() and left.isalpha() and right_word and is_known(joined):
+            return head[:-1] + following, None
+        return head + following, None
+    return head + " " + following, None
+
+
+def _hyphen_edit(line: Line, joined: str) -> Edit:
+    offset = len(line.text.rstrip()) - 1
+    return Edit(line_id=line.id, start=offset, end=offset + 1, before="-", after="",
+                kind="hyphenation", confidence=0.9,
+                reason=f"line-end hyphen removed: '{joined}' is a dictionary word")
+
+
+def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
+                         is_known: Callable[[str], bool | None]) -> list[Paragraph]:
+    blocks: list[int] = []
+    block = 0
+    for index, line in enumerate(lines):
+        if not line.text.strip() or index in page_starts:
+            block += 1
+        blocks.append(block)
+    cues = [line_cues(line.text) for line in lines]
+    widths = local_wrap_widths([c.length for c in cues], blocks)
+    out: list[Paragraph] = []
+    blank = 0
+    previous: int | None = None
+    for index, line in enumerate(lines):
+        if not line.text.strip():
+            blank += 1
+            previous = None
+            continue
+        joins = previous is not None and (index not in page_starts or cues[index].continues_paragraph)
+        if joins and previous is not None and _joins(cues[previous], cues[index], widths[previous]):
+            paragraph = out[-1]
+            before = paragraph.text
+            paragraph.text, _ = _glue(paragraph.text, line, is_known)
+            if before.rstrip().endswith("-") and not paragraph.text.startswith(before.rstrip()):
+                joined = before.rstrip()[:-1].split()[-1] + line.text.strip().split()[0]
+                paragraph.edits.append(_hyphen_edit(lines[previous], joined))
+            paragraph.line_ids.append(line.id)
+        else:
+            text = line.text.strip()
+            out.append(Paragraph(text=text, line_ids=[line.id], kind=paragraph_kind(cues[index], text),
+                                 blank_before=blank))
+        blank = 0
+        previous = index
+    for paragraph in out:
+        if len(paragraph.line_ids) > 1 and paragraph.kind == "heading" and len(paragraph.text) >= 120:
+            paragraph.kind = "item"
+    return out
+
+
+def build_paragraphs(source: Document | Sequence[Line] | Sequence[str],
+                     is_known: Callable[[str], bool | None] | None = None) -> list[Paragraph]:
+    """Paragraphs of a Document (also stored in `doc.paragraphs`, edits in `doc.edits`), Lines or strings.
+
+    `is_known(word)` decides whether a hyphenated word is a dictionary word (default: the
+    project lexicon; None or False keeps the hyphen).
+    """
+    checker = is_known or _known_word
+    if isinstance(source, Document):
+        lines = source.lines
+        starts: set[int] = set()
+        position = 0
+        for page in source.pages:
+            if position:
+                starts.add(position)
+            position += len(page.lines)
+        paragraphs = _paragraphs_of_lines(lines, starts, checker)
+        source.paragraphs = [paragraph.to_dict() for paragraph in paragraphs]
+        for paragraph in paragraphs:
+            source.edits.extend(paragraph.edits)
+        return paragraphs
+    items = list(source)
+    as_lines = [item if isinstance(item, Line) else Line(id=f"l{n}", text=str(item))
+                for n, item in enumerate(items, start=1)]
+    return _paragraphs_of_lines(as_lines, set(), checker)
+
+
+def render_paragraphs(paragraphs: Sequence[Paragraph]) -> str:
+    """Plain text: one paragraph per line, with the blank lines that preceded each kept."""
+    return "\n".join("\n" * p.blank_before + p.text for p in paragraphs) + "\n"

@@ -1,0 +1,180 @@
+"""Typographic cues of one line: does it start or end a paragraph, and how is it numbered.
+
+Why: the language model sees words, not layout. A numbered or bulleted line ("1.", "II.",
+"-", "a)") starts a paragraph; a line ending in ". ; : ! ?" usually ends one; a lowercase
+first letter continues one; a short line is the last of its paragraph (or a heading). The
+line reorderer uses these as soft evidence and the paragraph builder as join rules.
+
+Deliberately left alone: the words themselves (the LM's job) and any document-specific
+vocabulary. "- xã hội" at the start of a wrapped line ("kinh tế - xã hội") is a hyphen,
+not a bullet: a bullet is followed by a capital letter.
+
+>>> cues = line_cues("II. NOI DUNG TUYEN TRUYEN")
+>>> cues.enumerator, cues.is_caps, cues.starts_paragraph
+(Enumerator(style='roman', value=2), True, True)
+>>> line_cues("- xã hội ngày càng tốt").starts_paragraph
+False
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TERMINAL = ".;:!?…"
+"""Characters that end a sentence or a list item (a paragraph may end after them)."""
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_RE = re.compile(r"^(?P<label>[IVXL]{1,6})[.)]\s+(?=\S)")
+_ARABIC_RE = re.compile(r"^(?P<label>\d{1,2})(?:[.)]|\.\))\s+(?=\S)")
+_LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\)\s+(?=\S)")
+_ARTICLE_RE = re.compile(r"^(?P<word>Điều|Dieu|Chương|Chuong|Mục|Muc|Phần|Phan)\s+"
+                         r"(?P<label>\d{1,3}|[IVXL]{1,6})\b", re.IGNORECASE)
+_VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
+"""Point labels of legal texts follow the Vietnamese alphabet: a) b) c) d) đ) e) g) …"""
+_BULLET_RE = re.compile(r"^(?:[-–—+•·*▪◦]|\(\d{1,2}\)|\d{1,2}\)\.)\s*(?=\S)")
+
+
+@dataclass(frozen=True)
+class Enumerator:
+    """A list label: its style (roman, arabic, letter, article…) and its value (1-based)."""
+
+    style: str
+    value: int
+
+
+@dataclass(frozen=True)
+class LineCues:
+    """What the layout of one line says, independent of its words."""
+
+    text: str
+    enumerator: Enumerator | None
+    bullet: bool
+    first_letter_case: str
+    ends_terminal: bool
+    ends_comma: bool
+    is_caps: bool
+    length: int
+    stripped: bool | None = None
+    """True for a line read without Vietnamese marks, False for a marked one, None if unsure."""
+
+    @property
+    def item(self) -> bool:
+        """True for a numbered or bulleted line whose text starts with a capital."""
+        return (self.enumerator is not None or self.bullet) and self.first_letter_case != "lower"
+
+    @property
+    def starts_paragraph(self) -> bool:
+        """True when this line can only be the first line of a paragraph."""
+        return self.item or (self.is_caps and self.length < 100)
+
+    @property
+    def continues_paragraph(self) -> bool:
+        """True when this line can only continue a paragraph (it starts in lowercase)."""
+        return not self.item and self.first_letter_case == "lower"
+
+
+def roman_value(label: str) -> int:
+    """Value of a Roman numeral (I=1 … XL=40); 0 when it is not a well-formed one.
+
+    >>> roman_value("IV"), roman_value("XIV"), roman_value("IIII")
+    (4, 14, 0)
+    """
+    total = 0
+    previous = 0
+    for char in reversed(label.upper()):
+        value = _ROMAN_VALUES.get(char, 0)
+        if value == 0:
+            return 0
+        total = total - value if value < previous else total + value
+        previous = max(previous, value)
+    return total if _to_roman(total) == label.upper() else 0
+
+
+def _to_roman(value: int) -> str:
+    parts = [(40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for size, symbol in parts:
+        while value >= size:
+            out += symbol
+            value -= size
+    return out
+
+
+def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
+    """The list label at the start of `text` and the offset where its text begins.
+
+    >>> find_enumerator("1. Lam ro")
+    (Enumerator(style='arabic', value=1), 3)
+    >>> find_enumerator("b) Tổ chức")
+    (Enumerator(style='letter', value=2), 3)
+    """
+    match = _ROMAN_RE.match(text)
+    if match and roman_value(match.group("label")):
+        return Enumerator("roman", roman_value(match.group("label"))), match.end()
+    match = _ARABIC_RE.match(text)
+    if match:
+        return Enumerator("arabic", int(match.group("label"))), match.end()
+    match = _LETTER_RE.match(text)
+    if match:
+        letter = match.group("label")
+        if letter in _VIETNAMESE_LETTERS:
+            return Enumerator("letter", _VIETNAMESE_LETTERS.index(letter) + 1), match.end()
+    match = _ARTICLE_RE.match(text)
+    if match:
+        label = match.group("label")
+        value = int(label) if label.isdigit() else roman_value(label)
+        style = match.group("word").lower().replace("đ", "d")
+        style = {"dieu": "article", "chuong": "chapter", "muc": "section", "phan": "part"}.get(
+            _ascii_fold(style), "article")
+        if value:
+            return Enumerator(style, value), match.start("label")
+    return None, 0
+
+
+def _ascii_fold(word: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def line_cues(text: str) -> LineCues:
+    """Read the layout cues of one line (leading/trailing spaces ignored)."""
+    stripped = text.strip()
+    enumerator, offset = find_enumerator(stripped)
+    bullet = False
+    if enumerator is None:
+        match = _BULLET_RE.match(stripped)
+        if match:
+            bullet = True
+            offset = match.end()
+    rest = stripped[offset:]
+    first = next((ch for ch in rest if ch.isalpha()), "")
+    case = "upper" if first.isupper() else "lower" if first.islower() else "none"
+    letters = [ch for ch in stripped if ch.isalpha()]
+    caps = len(letters) >= 3 and sum(ch.isupper() for ch in letters) >= 0.85 * len(letters)
+    last = stripped.rstrip("*_\"'”’)]")[-1:] if stripped else ""
+    if stripped.endswith("/."):
+        last = "."
+    words = [w for w in stripped.split() if w.isalpha()]
+    marked = sum(any(ord(ch) > 127 for ch in w) for w in words)
+    condition = None
+    if len(words) >= 3:
+        condition = True if marked <= 0.1 * len(words) else False if marked >= 0.3 * len(words) else None
+    return LineCues(
+        stripped=condition,
+        text=stripped,
+        enumerator=enumerator,
+        bullet=bullet,
+        first_letter_case=case,
+        ends_terminal=bool(last) and last in TERMINAL,
+        ends_comma=last == ",",
+        is_caps=caps,
+        length=len(stripped),
+    )
+
+
+ENUMERATOR_RANK = {"part": 0, "chapter": 1, "section": 2, "roman": 2, "article": 3,
+                   "arabic": 4, "letter": 5}
+"""Nesting depth of each label style: a label resets the counters of deeper styles."""

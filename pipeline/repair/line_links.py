@@ -1,0 +1,341 @@
+"""How likely line b is to follow line a: language model across the break, plus layout cues.
+
+Why: when a scan or a PDF text layer delivers lines in the wrong order, the words that
+meet at a line break are where the damage shows: "… phát triển kinh" + "tế - xã hội …"
+reads on, "… phát triển kinh" + "- Trong bối cảnh …" does not. A link is scored two ways
+and the better reading wins (log-sum): *continuation* (the LM reads the start of b after
+the end of a) or *paragraph break* (a ends a paragraph, b starts one). Layout cues
+(line_cues) shift each reading: a bullet cannot continue a sentence, a lowercase line
+cannot open a paragraph, a full line without final punctuation does not end one.
+
+Scores are log10 probabilities, so the sum over an order of its links is comparable
+between orders of the same lines (every line's first words are scored exactly once).
+Text is scored in its accent-free, lowercase form, so accent-stripped OCR lines and
+clean lines are judged alike (measured: benchmarks/bench_reorder.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pipeline.repair.line_cues import ENUMERATOR_RANK, LineCues, line_cues
+
+log = logging.getLogger(__name__)
+
+CONTEXT = 4
+"""Words of a line's end (and start) the LM sees across a break, when it has no `order`."""
+
+
+class BoundaryLM(Protocol):
+    """The part of a language model the link scorer needs (pipeline.repair.lm fits it)."""
+
+    def begin_state(self) -> Any: ...  # noqa: D102
+
+    def null_state(self) -> Any: ...  # noqa: D102
+
+    def advance(self, state: Any, token: str) -> tuple[float, Any]: ...  # noqa: D102
+
+
+@dataclass(frozen=True)
+class LinkWeights:
+    """Penalties (log10 units) that layout cues put on a reading of a link; tuned on dev."""
+
+    item_continues: float = 4.0
+    """b is a numbered/bulleted line, yet read as continuing a's sentence."""
+    heading_continues: float = 3.0
+    """a is a capitals heading, yet b continues it."""
+    short_continues: float = 2.0
+    """a is a short line (a paragraph's last), yet b continues it."""
+    lower_starts: float = 3.0
+    """b starts in lowercase, yet is read as opening a paragraph."""
+    open_ends: float = 2.5
+    """a is a full line without final punctuation, yet is read as ending a paragraph."""
+    comma_ends: float = 1.5
+    """a ends with a comma, yet is read as ending a paragraph."""
+    short_ratio: float = 0.62
+    """A line shorter than this share of the wrap width is 'short'."""
+    empty_heading: float = 3.0
+    """a is a numbered heading (short, no final punctuation), yet b is the next label of
+    the same or a shallower level: the heading would have no content."""
+    flat_breaks: bool = False
+    """Score every paragraph start/end alike (page medians); see LinkTable.start."""
+
+
+def fold(text: str) -> str:
+    """Lowercase, mark-free form used for scoring ("Đảng" → "dang").
+
+    >>> fold("Đảng Cộng sản")
+    'dang cong san'
+    """
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,/-]\d+)*|[.,;:!?]")
+
+
+def line_tokens(text: str) -> list[str]:
+    """Folded word tokens of a line, with sentence punctuation kept as tokens.
+
+    >>> line_tokens(" Kinh tế - xã hội năm 2023; tu do")
+    ['kinh', 'te', 'xa', 'hoi', 'nam', '2023', ';', 'tu', 'do']
+    """
+    return _WORD_RE.findall(fold(text))
+
+
+def wrap_width(lengths: Sequence[int]) -> int:
+    """The column width the lines were wrapped at: a high percentile of their lengths."""
+    ordered = sorted(length for length in lengths if length > 0)
+    if not ordered:
+        return 80
+    return max(20, ordered[min(len(ordered) - 1, int(0.85 * len(ordered)))])
+
+
+def local_wrap_widths(lengths: Sequence[int], blocks: Sequence[int] | None = None,
+                      reach: int = 12) -> list[int]:
+    """Wrap width around each line, from nearby lines of multi-line blocks.
+
+    Why local: one file may hold wrapped passages (80 columns) beside lines that are whole
+    paragraphs (hundreds of characters); "short" must be judged against the neighbours.
+    """
+    size = len(lengths)
+    if blocks is None:
+        blocks = [0] * size
+    counts: dict[int, int] = {}
+    for block in blocks:
+        counts[block] = counts.get(block, 0) + 1
+    wrapped = [counts[blocks[k]] >= 2 for k in range(size)]
+    widths = []
+    for k in range(size):
+        window = range(max(0, k - reach), min(size, k + reach + 1))
+        near = [lengths[j] for j in window if wrapped[j]] or [lengths[j] for j in window]
+        widths.append(wrap_width(near))
+    return widths
+
+
+def _logsum10(a: float, b: float) -> float:
+    high, low = (a, b) if a >= b else (b, a)
+    return high + math.log10(1.0 + 10.0 ** (low - high))
+
+
+class LinkTable:
+    """Lazily computed link scores between the lines of one page (indices into `texts`)."""
+
+    def __init__(self, texts: Sequence[str], lm: BoundaryLM, weights: LinkWeights | None = None,
+                 tokenize: Callable[[str], list[str]] | None = None,
+                 blocks: Sequence[int] | None = None,
+                 restore: Callable[[str], tuple[str, float]] | None = None,
+                 min_confidence: float = 0.0) -> None:
+        self.texts = list(texts)
+        self._tokenize = tokenize or line_tokens
+        self._restore = restore
+        self.min_confidence = min_confidence
+        self._confidence: dict[int, float] = {}
+        self.lm = lm
+        self.weights = weights or LinkWeights()
+        self.context = max(1, int(getattr(lm, "order", CONTEXT + 1)) - 1)
+        self.cues: list[LineCues] = [line_cues(text) for text in self.texts]
+        self._tokens: dict[int, list[str]] = {}
+        self.widths = local_wrap_widths([cue.length for cue in self.cues], blocks)
+        self._tail_state: dict[int, Any] = {}
+        self._start: dict[int, float] = {}
+        self._end: dict[int, float] = {}
+        self._links: dict[tuple[int, int], float] = {}
+        self._bases: tuple[float, float] | None = None
+
+    def is_short(self, index: int) -> bool:
+        """True when line `index` is clearly shorter than the wrap width."""
+        return self.cues[index].length < self.weights.short_ratio * self.widths[index]
+
+    def tokens(self, index: int) -> list[str]:
+        """LM tokens of line `index`, read from its restored text when a restorer is set.
+
+        Lazy, so that only lines the search actually weighs get restored (restoring a
+        line costs a decode; most of a page is never in a searched span).
+        """
+        if index not in self._tokens:
+            text, confidence = self.texts[index], 1.0
+            if self._restore is not None:
+                text, confidence = self._restore(text)
+            self._tokens[index] = self._tokenize(text)
+            self._confidence[index] = confidence
+        return self._tokens[index]
+
+    def trusted(self, index: int) -> bool:
+        """True when this table may read line `index`: not restored, or restored surely.
+
+        Why: a badly garbled line restored wrongly would make the sharper model
+        confidently wrong; below `min_confidence` other tables read it instead.
+        """
+        if self._restore is None:
+            return True
+        self.tokens(index)
+        return self._confidence[index] >= self.min_confidence
+
+    def _score_head(self, state: Any, index: int) -> float:
+        total = 0.0
+        for token in self.tokens(index)[:self.context]:
+            score, state = self.lm.advance(state, token)
+            total += score
+        return total
+
+    def tail_state(self, index: int) -> Any:
+        """LM state after the last words of line `index` (what the next line is read after)."""
+        if index not in self._tail_state:
+            state = self.lm.null_state()
+            for token in self.tokens(index)[-self.context:]:
+                _, state = self.lm.advance(state, token)
+            self._tail_state[index] = state
+        return self._tail_state[index]
+
+    def _break_bases(self) -> tuple[float, float]:
+        """Page medians of the LM's paragraph-start and paragraph-end scores."""
+        if self._bases is None:
+            starts = sorted(self._score_head(self.lm.begin_state(), k) for k in range(len(self.texts)))
+            ends = sorted(self.lm.advance(self.tail_state(k), "</s>")[0] for k in range(len(self.texts)))
+            self._bases = (starts[len(starts) // 2], ends[len(ends) // 2]) if starts else (0.0, 0.0)
+        return self._bases
+
+    def start(self, index: int) -> float:
+        """log10 P(first words of line `index` | start of a paragraph), with layout cues.
+
+        With `flat_breaks`, every line gets the page's median start score: which line
+        opens a paragraph is then decided by layout cues and continuations, not by the
+        LM's taste for some first words over others (noise when ordering paragraphs).
+        """
+        if index not in self._start:
+            if self.weights.flat_breaks:
+                score = self._break_bases()[0]
+            else:
+                score = self._score_head(self.lm.begin_state(), index)
+            if self.cues[index].continues_paragraph:
+                score -= self.weights.lower_starts
+            self._start[index] = score
+        return self._start[index]
+
+    def end(self, index: int) -> float:
+        """log10 P(paragraph ends after line `index`), with layout cues."""
+        if index not in self._end:
+            if self.weights.flat_breaks:
+                score = self._break_bases()[1]
+            else:
+                score, _ = self.lm.advance(self.tail_state(index), "</s>")
+            cue = self.cues[index]
+            if not cue.ends_terminal and not cue.is_caps and not self.is_short(index):
+                score -= self.weights.comma_ends if cue.ends_comma else self.weights.open_ends
+            self._end[index] = score
+        return self._end[index]
+
+    def continuation(self, a: int, b: int) -> float:
+        """log10 P(first words of b | last words of a), with layout cues."""
+        score = self._score_head(self.tail_state(a), b)
+        if self.cues[b].item:
+            score -= self.weights.item_continues
+        if self.cues[a].is_caps:
+            score -= self.weights.heading_continues
+        elif self.is_short(a):
+            score -= self.weights.short_continues
+        return score
+
+    def excess(self, a: int, b: int) -> float:
+        """How much better b reads after a than after a paragraph break (≥ 0)."""
+        return self.link(a, b) - self.end(a) - self.start(b)
+
+    def link(self, a: int, b: int) -> float:
+        """Score of line b directly following line a (either reading of the break)."""
+        key = (a, b)
+        if key not in self._links:
+            paragraph_break = self.end(a) + self.start(b)
+            if self.neutral(a, b):
+                score = paragraph_break
+            else:
+                score = _logsum10(self.continuation(a, b), paragraph_break)
+            if self.weights.empty_heading and self.empty_heading(a, b):
+                score -= self.weights.empty_heading
+            self._links[key] = score
+        return self._links[key]
+
+    def empty_heading(self, a: int, b: int) -> bool:
+        """True when numbered heading a is directly followed by a label of its level or above.
+
+        Why: a heading ("6. Cơ quan thực hiện") is followed by its content; read right
+        before the next "7." it would head nothing, which is what a heading moved below its
+        own paragraph looks like.
+        """
+        first, second = self.cues[a], self.cues[b]
+        if first.enumerator is None or second.enumerator is None or not first.item:
+            return False
+        if first.ends_terminal or not (self.is_short(a) or first.is_caps):
+            return False
+        return ENUMERATOR_RANK[second.enumerator.style] <= ENUMERATOR_RANK[first.enumerator.style]
+
+    def neutral(self, a: int, b: int) -> bool:
+        """True when a closes a sentence (or is a heading) and b can open a paragraph.
+
+        Why: an n-gram model cannot tell which of two complete paragraphs comes first, and
+        its chance preference for "sentence end + some capitalised word" must not move
+        paragraphs; such a link is scored as a paragraph break whatever the words.
+        """
+        first, second = self.cues[a], self.cues[b]
+        return (first.ends_terminal or first.is_caps) and not second.continues_paragraph
+
+
+class WeightedLinks:
+    """Weighted sum of several LinkTables over the same lines (e.g. two language models).
+
+    Why: the accent-free model scores every line on the same footing, the accented model
+    read on restored lines is sharper where the restoration is right; their weighted sum
+    (weights chosen on the dev set) keeps both. Layout cues come from the first table.
+    """
+
+    def __init__(self, tables: Sequence[tuple[float, LinkTable]]) -> None:
+        self.tables = [(weight, table) for weight, table in tables if weight]
+        self.primary = tables[0][1]
+        self.cues = self.primary.cues
+        self.texts = self.primary.texts
+        self.weights = self.primary.weights
+        self._links: dict[tuple[int, int], float] = {}
+
+    def is_short(self, index: int) -> bool:
+        """As LinkTable.is_short (layout of the first table)."""
+        return self.primary.is_short(index)
+
+    def neutral(self, a: int, b: int) -> bool:
+        """As LinkTable.neutral (layout of the first table)."""
+        return self.primary.neutral(a, b)
+
+    def start(self, index: int) -> float:
+        """Weighted paragraph-start score of line `index`."""
+        return sum(weight * (table.start(index) if table.trusted(index)
+                             else self.primary.start(index))
+                   for weight, table in self.tables)
+
+    def end(self, index: int) -> float:
+        """Weighted paragraph-end score of line `index`."""
+        return sum(weight * (table.end(index) if table.trusted(index) else self.primary.end(index))
+                   for weight, table in self.tables)
+
+    def link(self, a: int, b: int) -> float:
+        """Weighted score of line b directly following line a.
+
+        A table that does not trust a or b (restoration too unsure) defers to the first
+        table for this link, so every order is still scored on one scale.
+        """
+        key = (a, b)
+        if key not in self._links:
+            self._links[key] = sum(
+                weight * (table.link(a, b) if table.trusted(a) and table.trusted(b)
+                          else self.primary.link(a, b))
+                for weight, table in self.tables)
+        return self._links[key]
+
+    def excess(self, a: int, b: int) -> float:
+        """How much better b reads after a than after a paragraph break."""
+        return self.link(a, b) - self.end(a) - self.start(b)

@@ -1,0 +1,377 @@
+"""Search for the most probable order of a span of lines (used by reorder.py).
+
+Why two searches: damage comes in a few shapes — a run of lines read backwards, a block
+reversed under its kept first line (1, 4, 3, 2), a region read bottom-up (block order and
+lines reversed), two neighbouring blocks exchanged. Scoring an order by its links alone
+cannot tell one big reversal from many small jumps, so each *damage event* gets one prior
+cost, and the search enumerates the events (with a DP over the blocks of a region to
+choose, per block, reversed / head kept / as read). A recombining beam over free
+permutations (prior: a cost per jump) is available as a fallback for other shapes.
+
+An order's score is the sum of its link scores (line_links), anchored on the lines
+before and after the span, minus numbering penalties ("1." after "2." with no new "II."
+in between) — all in log10 units, so gains are likelihood ratios.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.repair.line_cues import ENUMERATOR_RANK, Enumerator
+from pipeline.repair.line_links import LinkTable, LinkWeights, WeightedLinks
+
+Counters = tuple[int, ...]
+_RANKS = max(ENUMERATOR_RANK.values()) + 1
+_UNKNOWN: Counters = tuple([-1] * _RANKS)
+"""Counters before any label was seen: the first label of each style is free."""
+
+
+@dataclass(frozen=True)
+class ReorderSettings:
+    """Search and decision parameters (log10 units); defaults measured on the dev set."""
+
+    max_span: int = 48
+    reach: int = 4
+    context: int = 2
+    snap: int = 10
+    suspicion: float = 1.0
+    margin: float = 5.0
+    repeat_margin: float = 10.0
+    numbering: float = 5.0
+    first_item: float = 1.0
+    reversal: float = 3.0
+    kept_head: float = 2.0
+    kept_plain_head: float = 5.0
+    kept_block: float = 6.0
+    swap: float = 4.0
+    max_swap: int = 12
+    max_events: int = 3
+    min_text_length: int = 30
+    free_search: bool = False
+    beam_width: int = 64
+    jump: float = 4.0
+    block_jump: float = 2.5
+    reverse: float = 0.5
+    moved_line: float = 0.05
+    """Prior cost per line whose position changes: of two orders that read alike, the
+    one moving fewer lines wins (keeps clean neighbours of a damaged passage in place)."""
+    base_weight: float = 1.0
+    """Weight of the accent-free LM's link scores (text read as delivered)."""
+    restored_weight: float = 0.5
+    """Weight of the accented LM's link scores on span lines restored first (0: off)."""
+    min_restored_confidence: float = 0.7
+    """Restored lines below this repair confidence are read by the accent-free LM only."""
+    links: LinkWeights = field(default_factory=LinkWeights)
+
+
+@dataclass
+class SearchPage:
+    """The non-blank lines of one page, with what the search needs about each."""
+
+    table: LinkTable | WeightedLinks
+    block: list[int]
+    enumerators: list[Enumerator | None]
+    detector: LinkTable | None = None
+    """Table that finds suspicious links (page-wide, cheap); `table` scores the search."""
+
+    @property
+    def size(self) -> int:
+        """Number of non-blank lines."""
+        return len(self.block)
+
+    def block_first(self, k: int) -> bool:
+        """True for the first line of a block."""
+        return k == 0 or self.block[k - 1] != self.block[k]
+
+    def block_last(self, k: int) -> bool:
+        """True for the last line of a block."""
+        return k == self.size - 1 or self.block[k + 1] != self.block[k]
+
+    def block_edge(self, k: int) -> bool:
+        """First, second or last line of its block: where block-level damage cuts."""
+        return self.block_first(k) or self.block_last(k) or (k > 0 and self.block_first(k - 1))
+
+
+# -- numbering ----------------------------------------------------------------------------
+
+def number(counters: Counters, enumerator: Enumerator | None) -> tuple[float, Counters]:
+    """Misses (0 or 1) for placing `enumerator` after `counters`, and the new counters.
+
+    A label is expected to be one more than the last label of its style since a label of
+    a shallower style last appeared ("II." resets the "1., 2." counter).
+    """
+    if enumerator is None:
+        return 0.0, counters
+    rank = ENUMERATOR_RANK[enumerator.style]
+    miss = 0.0 if counters[rank] < 0 or enumerator.value == counters[rank] + 1 else 1.0
+    updated = list(counters)
+    updated[rank] = enumerator.value
+    for deeper in range(rank + 1, _RANKS):
+        updated[deeper] = 0
+    return miss, tuple(updated)
+
+
+def opens_list(parent: Enumerator | None, child: Enumerator | None) -> bool:
+    """True when `child` is the first label under the heading `parent` ("II." then "1.")."""
+    return (parent is not None and child is not None and child.value == 1
+            and ENUMERATOR_RANK[parent.style] < ENUMERATOR_RANK[child.style])
+
+
+def counters_before(page: SearchPage, order: Sequence[int], position: int) -> Counters:
+    """Numbering counters after the lines order[:position]."""
+    counters = _UNKNOWN
+    for k in order[:position]:
+        _, counters = number(counters, page.enumerators[k])
+    return counters
+
+
+def lookahead_misses(page: SearchPage, following: Sequence[int], counters: Counters,
+                     labels: int = 3) -> float:
+    """Numbering misses of the next few labelled lines after a span, given its end state."""
+    misses = 0.0
+    seen = 0
+    for k in following:
+        enumerator = page.enumerators[k]
+        if enumerator is None:
+            continue
+        miss, counters = number(counters, enumerator)
+        misses += miss
+        seen += 1
+        if seen >= labels:
+            break
+    return misses
+
+
+# -- scoring ------------------------------------------------------------------------------
+
+def jump_cost(page: SearchPage, a: int, b: int, settings: ReorderSettings) -> float:
+    """Prior cost of reading line b right after line a, for the free search."""
+    if b == a + 1:
+        return 0.0
+    if b == a - 1:
+        return settings.reverse
+    if page.block_edge(a) and page.block_edge(b):
+        return settings.block_jump
+    return settings.jump
+
+
+@dataclass
+class SpanContext:
+    """Where a span sits in the page's current order: what precedes and follows it."""
+
+    before: int | None
+    after: int | None
+    counters: Counters
+    following: list[int]
+
+
+def span_context(page: SearchPage, order: Sequence[int], start: int, end: int) -> SpanContext:
+    """The anchors and numbering state around order[start:end]."""
+    return SpanContext(
+        before=order[start - 1] if start > 0 else None,
+        after=order[end] if end < len(order) else None,
+        counters=counters_before(page, order, start),
+        following=list(order[end:]),
+    )
+
+
+def score_order(page: SearchPage, lines: Sequence[int], context: SpanContext,
+                settings: ReorderSettings) -> float:
+    """Links (anchors included) minus numbering penalties of reading `lines` in this order."""
+    table = page.table
+    score = 0.0
+    previous = context.before
+    counters = context.counters
+    for k in lines:
+        score += table.start(k) if previous is None else table.link(previous, k)
+        miss, counters = number(counters, page.enumerators[k])
+        score -= settings.numbering * miss
+        if previous is not None and opens_list(page.enumerators[previous], page.enumerators[k]):
+            score += settings.first_item
+        previous = k
+    if previous is not None:
+        score += table.end(previous) if context.after is None else table.link(previous, context.after)
+    return score - settings.numbering * lookahead_misses(page, context.following, counters)
+
+
+def jumps_of(page: SearchPage, lines: Sequence[int], context: SpanContext,
+             settings: ReorderSettings) -> float:
+    """Total jump cost of an order (the free search's prior)."""
+    sequence = ([context.before] if context.before is not None else []) + list(lines)
+    if context.after is not None:
+        sequence.append(context.after)
+    return sum(jump_cost(page, a, b, settings) for a, b in zip(sequence, sequence[1:], strict=False))
+
+
+# -- structured candidates ----------------------------------------------------------------
+
+@dataclass
+class Candidate:
+    """A new order of a span, the damage event it undoes, and that event's prior cost."""
+
+    lines: list[int]
+    cost: float
+    event: str
+
+
+def _runs_by_block(page: SearchPage, lines: Sequence[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for k in lines:
+        if runs and page.block[runs[-1][-1]] == page.block[k]:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def kept_head_cost(page: SearchPage, head: int, settings: ReorderSettings) -> float:
+    """Prior cost of a block reversed under its first line: cheap when that line is a label.
+
+    Why: a numbered or bulleted first line is often segmented (and read) on its own, so it
+    stays on top while the rest of its block is read bottom-up; a plain line rarely does.
+    """
+    return settings.kept_head if page.table.cues[head].item else settings.kept_plain_head
+
+
+def _block_variants(page: SearchPage, run: list[int],
+                    settings: ReorderSettings) -> list[tuple[list[int], float]]:
+    variants = [(run[::-1], 0.0), (list(run), settings.kept_block)]
+    if len(run) >= 3:
+        variants.append(([run[0]] + run[1:][::-1], kept_head_cost(page, run[0], settings)))
+    return variants
+
+
+def _region_orders(page: SearchPage, runs: list[list[int]], before: int | None, after: int | None,
+                   settings: ReorderSettings) -> tuple[list[int], float]:
+    """Best variants (reversed / head kept / as read) of blocks read in reverse order (DP)."""
+    table = page.table
+    region = runs[::-1]
+    options = [_block_variants(page, run, settings) for run in region]
+
+    def inner(order: list[int]) -> float:
+        return sum(table.link(a, b) for a, b in zip(order, order[1:], strict=False))
+
+    # best[i][v] = (score, back pointer) for block i in variant v
+    best: list[list[tuple[float, int]]] = []
+    for i, variants in enumerate(options):
+        row = []
+        for order, cost in variants:
+            own = inner(order) - cost
+            if i == 0:
+                entry = table.start(order[0]) if before is None else table.link(before, order[0])
+                row.append((own + entry, -1))
+                continue
+            scores = [best[i - 1][u][0] + table.link(options[i - 1][u][0][-1], order[0])
+                      for u in range(len(options[i - 1]))]
+            u = max(range(len(scores)), key=scores.__getitem__)
+            row.append((scores[u] + own, u))
+        best.append(row)
+    last = len(options) - 1
+    finals = [best[last][v][0] + (table.end(options[last][v][0][-1]) if after is None
+                                  else table.link(options[last][v][0][-1], after))
+              for v in range(len(options[last]))]
+    v = max(range(len(finals)), key=finals.__getitem__)
+    chosen: list[list[int]] = []
+    cost = 0.0
+    for i in range(last, -1, -1):
+        order, variant_cost = options[i][v]
+        chosen.append(order)
+        cost += variant_cost
+        v = best[i][v][1]
+    return [k for order in reversed(chosen) for k in order], cost
+
+
+def _same_damage(page: SearchPage, runs: list[list[int]]) -> bool:
+    """False when a region's first or last block is a lone line of another text condition.
+
+    Why: a region read bottom-up is one damaged passage; a lone line on its edge that is
+    accented while the passage is accent-stripped (or the reverse) is its clean neighbour.
+    """
+    cues = page.table.cues
+    body = [cues[k].stripped for run in runs if len(run) > 1 for k in run]
+    known = [c for c in body if c is not None]
+    if not known:
+        return True
+    majority = sum(known) * 2 >= len(known)
+    for run in (runs[0], runs[-1]):
+        if len(run) == 1 and cues[run[0]].stripped is not None and cues[run[0]].stripped != majority:
+            return False
+    return True
+
+
+def candidates(page: SearchPage, lines: list[int], context: SpanContext,
+               settings: ReorderSettings) -> Iterator[Candidate]:
+    """Orders that undo one damage event in `lines` (the span's current order)."""
+    size = len(lines)
+    for a in range(size - 1):
+        for b in range(a + 2, size + 1):
+            run = lines[a:b]
+            yield Candidate(lines[:a] + run[::-1] + lines[b:], settings.reversal, "reversed run")
+            if b - a >= 3:
+                yield Candidate(lines[:a] + [run[0]] + run[1:][::-1] + lines[b:],
+                                settings.reversal + kept_head_cost(page, run[0], settings),
+                                "reversed under kept head")
+    for a in range(size - 1):
+        for m in range(a + 1, min(size, a + 1 + settings.max_swap)):
+            for b in range(m + 1, min(size, m + settings.max_swap) + 1):
+                yield Candidate(lines[:a] + lines[m:b] + lines[a:m] + lines[b:], settings.swap,
+                                "blocks exchanged")
+    runs = _runs_by_block(page, lines)
+    offsets = [0]
+    for run in runs:
+        offsets.append(offsets[-1] + len(run))
+    for i in range(len(runs)):
+        for j in range(i + 2, len(runs) + 1):
+            if not _same_damage(page, runs[i:j]):
+                continue
+            before = lines[offsets[i] - 1] if offsets[i] > 0 else context.before
+            after = lines[offsets[j]] if offsets[j] < size else context.after
+            region, cost = _region_orders(page, runs[i:j], before, after, settings)
+            yield Candidate(lines[:offsets[i]] + region + lines[offsets[j]:],
+                            settings.reversal + cost, "region read bottom-up")
+
+
+# -- free search --------------------------------------------------------------------------
+
+def beam_search(page: SearchPage, lines: list[int], context: SpanContext,
+                settings: ReorderSettings) -> Candidate | None:
+    """Best free permutation of `lines` under links − jumps (recombining beam, future cost)."""
+    size = len(lines)
+    table = page.table
+
+    def step(a: int | None, b: int) -> float:
+        if a is None:
+            return table.start(b)
+        return table.link(a, b) - jump_cost(page, a, b, settings)
+
+    cost = [[step(lines[i], lines[j]) if i != j else -math.inf for j in range(size)]
+            for i in range(size)]
+    entry = [step(context.before, k) for k in lines]
+    leave = [table.end(k) if context.after is None else step(k, context.after) for k in lines]
+    best_in = [max([entry[j]] + [cost[i][j] for i in range(size) if i != j]) for j in range(size)]
+    Hyp = tuple[float, int, int, tuple[int, ...]]
+    beam: list[Hyp] = [(entry[j], 1 << j, j, (j,)) for j in range(size)]
+    for _ in range(size - 1):
+        kept: dict[tuple[int, int], Hyp] = {}
+        for score, mask, last, path in beam:
+            row = cost[last]
+            for j in range(size):
+                if mask >> j & 1:
+                    continue
+                new = score + row[j]
+                key = (mask | 1 << j, j)
+                if key not in kept or kept[key][0] < new:
+                    kept[key] = (new, mask | 1 << j, j, path + (j,))
+
+        def rank(h: Hyp) -> float:
+            return h[0] + sum(s for j, s in enumerate(best_in) if not h[1] >> j & 1)
+
+        beam = sorted(kept.values(), key=rank, reverse=True)[: settings.beam_width]
+    if not beam:
+        return None
+    score, _, last, path = max(beam, key=lambda h: h[0] + leave[h[2]])
+    order = [lines[j] for j in path]
+    prior = jumps_of(page, order, context, settings) - jumps_of(page, lines, context, settings)
+    return Candidate(order, prior, "free permutation")

@@ -1,0 +1,90 @@
+"""Paragraph reconstruction: wrapped lines joined, items kept apart, hyphens undone, ids kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.document import Document, Line, Page
+from pipeline.paragraphs import build_paragraphs, render_paragraphs
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "garbled_ocr.txt"
+
+WRAPPED = [
+    "II. NHIỆM VỤ VÀ GIẢI PHÁP",
+    "1. Tăng cường sự lãnh đạo, chỉ đạo của các cấp ủy đảng, chính quyền đối với công tác",
+    "tuyên truyền, phổ biến, giáo dục pháp luật; xác định đây là nhiệm vụ thường xuyên,",
+    "lâu dài của cả hệ thống chính trị.",
+    "- Các sở, ban, ngành căn cứ chức năng, nhiệm vụ được giao chủ động xây dựng kế hoạch",
+    "cụ thể để triển khai thực hiện.",
+    "- Đẩy mạnh ứng dụng công nghệ thông tin trong công tác quản lý nhà nước, cải cách thủ",
+    "tục hành chính theo hướng đơn giản, công khai, minh bạch.",
+    "a) Rà soát các văn bản quy phạm pháp luật do địa phương ban hành.",
+    "Nơi nhận:",
+    "- Như trên;",
+    "- Lưu: VT.",
+]
+
+
+def test_wrapped_lines_become_paragraphs_with_their_line_ids() -> None:
+    paragraphs = build_paragraphs(WRAPPED)
+    assert [p.kind for p in paragraphs] == [
+        "heading", "item", "item", "item", "item", "paragraph", "item", "item"]
+    assert paragraphs[1].text.startswith("1. Tăng cường") and paragraphs[1].text.endswith("chính trị.")
+    assert paragraphs[1].line_ids == ["l2", "l3", "l4"]
+    assert "thủ tục hành chính" in paragraphs[3].text
+    assert [p.text for p in paragraphs[-3:]] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+
+
+def test_dash_of_kinh_te_xa_hoi_at_line_start_is_not_a_bullet() -> None:
+    lines = ["Các cơ quan, đơn vị tập trung thực hiện các nhiệm vụ phát triển kinh tế",
+             "- xã hội của địa phương năm 2024, bảo đảm hoàn thành các chỉ tiêu đã đề ra."]
+    paragraphs = build_paragraphs(lines)
+    assert len(paragraphs) == 1
+    assert "kinh tế - xã hội" in paragraphs[0].text
+
+
+def test_line_end_hyphen_removed_only_for_known_words() -> None:
+    lines = ["Theo dõi sát diễn biến của cuộc xung đột giữa Nga và U-",
+             "kraine cũng như tác động của nó tới thị trường năng lượng và lương thực thế giới.",
+             "Tiếp tục theo dõi diễn biến của dịch bệnh và các biến chủng mới của virus Covid-",
+             "19 để chủ động phương án phòng, chống dịch trên địa bàn toàn tỉnh năm 2024."]
+    known = build_paragraphs(lines, is_known=lambda word: word.lower() == "ukraine")
+    assert "Nga và Ukraine cũng như" in known[0].text
+    assert "virus Covid-19 để chủ động" in known[0].text  # digits: glued, hyphen kept
+    unknown = build_paragraphs(lines, is_known=lambda word: False)
+    assert "Nga và U-kraine cũng như" in unknown[0].text
+
+
+def test_document_gets_paragraphs_and_hyphenation_edits() -> None:
+    texts = ["Ban Chỉ đạo đề nghị các cơ quan, đơn vị theo dõi sát tình hình xung đột Nga - Ukrai-",
+             "ne và tác động của nó tới giá năng lượng, kịp thời đề xuất giải pháp điều hành phù",
+             "hợp."]
+    lines = [Line(id=f"p1-l{n}", text=t) for n, t in enumerate(texts, start=1)]
+    document = Document(source="t.txt", kind="text", pages=[Page(number=1, lines=lines)])
+    paragraphs = build_paragraphs(document, is_known=lambda word: word.lower() == "ukraine")
+    assert len(paragraphs) == 1 and "Nga - Ukraine và tác động" in paragraphs[0].text
+    assert document.paragraphs == [p.to_dict() for p in paragraphs]
+    assert document.paragraphs[0]["line_ids"] == ["p1-l1", "p1-l2", "p1-l3"]
+    edits = [e for e in document.edits if e.kind == "hyphenation"]
+    assert len(edits) == 1 and edits[0].line_id == "p1-l1" and edits[0].before == "-"
+    assert texts[0][edits[0].start:edits[0].end] == "-" and edits[0].after == ""
+
+
+def test_page_break_joins_only_a_lowercase_continuation() -> None:
+    page1 = [Line(id="p1-l1", text="Các cơ quan, đơn vị tổ chức triển khai thực hiện nghiêm túc kế hoạch này và báo")]
+    page2 = [Line(id="p2-l1", text="cáo kết quả về Sở Nội vụ trước ngày 15 tháng 12 hằng năm."),
+             Line(id="p2-l2", text="Điều 3. Hiệu lực thi hành")]
+    document = Document(source="t", kind="pdf", pages=[Page(number=1, lines=page1), Page(number=2, lines=page2)])
+    paragraphs = build_paragraphs(document)
+    assert [p.line_ids for p in paragraphs] == [["p1-l1", "p2-l1"], ["p2-l2"]]
+
+
+def test_sample_clean_text_round_trips() -> None:
+    """Lines that already are paragraphs come out unchanged, one paragraph each."""
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    clean = lines[:33] + lines[75:]  # the damaged, wrapped section (34-75) is left out
+    paragraphs = build_paragraphs(clean)
+    expected = [line.strip() for line in clean if line.strip()]
+    assert [p.text for p in paragraphs] == expected
+    assert render_paragraphs(paragraphs) == "\n".join(line.strip() for line in clean).rstrip("\n") + "\n"
