@@ -17,7 +17,11 @@ two outer links) that come out adjacent and in order; exact = pages fully restor
 clean moved = clean pages with any line moved; outside moved = lines outside the damaged
 span that moved.
 
+"all but swap_par" leaves out the kind that n-gram evidence cannot order (whole paragraphs).
+Settings are chosen on --half tune (benchmarks/sweep_reorder.py), reported on --half test.
+
 Run: .venv/bin/python benchmarks/bench_reorder.py [--pages 360] [--lm base|syllable|count]
+     [--half tune|test|all] [--set name=value ...]
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 
 from pipeline.document import Document, Edit, Line
@@ -428,10 +428,16 @@ def reorder_document(document: Document, settings: ReorderSettings | None = None
     settings = settings or ReorderSettings()
     try:
         lm, tokenize = default_boundary_lm()
-        restored = default_restored_lm() if settings.restored_weight > 0 else None
     except Exception as error:  # a missing model must not stop the run
         log.warning("%s: line order not checked (%s)", document.source, error)
         return document
+    restored = None
+    if settings.restored_weight > 0:
+        try:
+            restored = default_restored_lm()
+        except Exception as error:  # still order by the accent-free reading alone
+            log.warning("%s: line order read without restoration (%s)", document.source, error)
+            settings = replace(settings, restored_weight=0.0)
     for page in document.pages:
         texts = [line.text for line in page.lines]
         has_boxes = any(line.bbox is not None for line in page.lines)
