@@ -204,3 +204,27 @@ def test_restore_first_reads_only_searched_lines() -> None:
     result = reorder_lines(damaged, settings=settings, restored_lm=restored)
     assert [damaged[k] for k in result.order] == page
     assert seen and len(set(seen)) < sum(1 for line in damaged if line.strip())
+
+
+@needs_lm
+def test_ocr_page_geometry_outweighs_a_modest_lm_gain() -> None:
+    """A clean OCR page keeps its geometric line order; the same lines without boxes
+    show that the LM alone would have moved them (a real false move on a rendered scan)."""
+    from pipeline.repair.reorder import reorder_document
+
+    truth = (Path(__file__).resolve().parent.parent / "benchmarks" / "data"
+             / "directive_scan.truth.txt").read_text(encoding="utf-8").splitlines()
+    start = truth.index("1. Mục tiêu đến hết năm 2026")
+    texts = truth[start:start + 13]
+
+    def document(with_boxes: bool) -> Document:
+        lines = [Line(id=f"p1-l{n}", text=text,
+                      bbox=(500, 100 + 70 * n, 2380, 150 + 70 * n) if with_boxes else None)
+                 for n, text in enumerate(texts, start=1)]
+        return Document(source="scan.pdf", kind="pdf", pages=[Page(number=1, lines=lines)])
+
+    scanned = reorder_document(document(with_boxes=True))
+    assert [line.text for line in scanned.pages[0].lines] == texts
+    assert not [edit for edit in scanned.edits if edit.kind == "reorder"]
+    plain = reorder_document(document(with_boxes=False))
+    assert [edit for edit in plain.edits if edit.kind == "reorder"], "the case lost its teeth"

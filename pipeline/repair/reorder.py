@@ -441,7 +441,12 @@ def reorder_document(document: Document, settings: ReorderSettings | None = None
     for page in document.pages:
         texts = [line.text for line in page.lines]
         has_boxes = any(line.bbox is not None for line in page.lines)
-        result = reorder_lines(texts, lm=lm, tokenize=tokenize, settings=settings,
+        page_settings = settings
+        if has_boxes:
+            page_settings = replace(
+                settings, margin=max(settings.margin, settings.geometry_margin),
+                repeat_margin=max(settings.repeat_margin, settings.geometry_margin))
+        result = reorder_lines(texts, lm=lm, tokenize=tokenize, settings=page_settings,
                                blocks=[line.block for line in page.lines] if has_boxes else None,
                                restored_lm=restored)
         if not result.changed:
