@@ -263,7 +263,15 @@ def main() -> None:
     if args.show_only:
         skip = tuple(
             x
-            for x in ("ood", "clean", "stripped", "garbled", "oldocr", "mixed_clean", "mixed_damaged")
+            for x in (
+                "ood",
+                "clean",
+                "stripped",
+                "garbled",
+                "oldocr",
+                "mixed_clean",
+                "mixed_damaged",
+            )
             if x != args.show_only
         )
     tally, shown, extra = run_devset(cases, args.limit, args.show, skip)

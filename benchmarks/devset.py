@@ -242,9 +242,11 @@ def old_ocr_word(word: str, rng: random.Random) -> str | None:
     plain = strip_marks(word)
     lower = plain.lower()
     r = rng.random() * sum(w for _, w in _OLD_OCR_CLASSES)
-    for kind, weight in _OLD_OCR_CLASSES:
+    kind = _OLD_OCR_CLASSES[-1][0]
+    for name, weight in _OLD_OCR_CLASSES:
         r -= weight
         if r <= 0:
+            kind = name
             break
     if kind == "valid":
         found = _valid_neighbour(lower, rng)
@@ -292,8 +294,18 @@ def old_ocr_word(word: str, rng: random.Random) -> str | None:
     if kind == "short" and len(plain) >= 3:
         return plain[: rng.choice([1, 2, 2])]
     if kind == "lookalike":
-        pairs = [("m", "rn"), ("rn", "m"), ("nh", "h"), ("l", "i"), ("i", "l"), ("q", "t"),
-                 ("c", "e"), ("u", "n"), ("o", "a"), ("g", "q")]
+        pairs = [
+            ("m", "rn"),
+            ("rn", "m"),
+            ("nh", "h"),
+            ("l", "i"),
+            ("i", "l"),
+            ("q", "t"),
+            ("c", "e"),
+            ("u", "n"),
+            ("o", "a"),
+            ("g", "q"),
+        ]
         spots = [(a, b) for a, b in pairs if a in plain]
         if not spots:
             return None

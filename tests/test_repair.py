@@ -279,3 +279,55 @@ def test_repair_lowers_cer_of_real_tesseract_output() -> None:
     before = Levenshtein.distance(" ".join(ocr.split()), truth)
     after = Levenshtein.distance(" ".join(result.text.split()), truth)
     assert after <= before
+
+
+# -- context candidates, names, the independent garbler ------------------------------------------
+
+
+def test_context_candidates_reach_a_valid_syllable_garble() -> None:
+    """A valid-syllable garble gets the syllable the neighbours call for as a candidate."""
+    engine = _engine()
+    if not engine.neighbours.succ:
+        pytest.skip("successor table not built")
+    assert "trình" in engine.neighbours.successors("chương", 24)
+    found = engine.generator.from_context("thinh", "garbled", ["trình", "xa", "thịnh"], set())
+    by = {c.syllables[0]: c.cost for c in found}
+    assert "trình" in by  # two letters away, but the context proposes it
+    assert "xa" not in by  # far from the observed letters: never proposed
+    # the same word in a stripped passage: letters are trusted, only marks may change
+    stripped = engine.generator.from_context("thinh", "stripped", ["trình", "thịnh"], set())
+    assert [c.syllables for c in stripped] == [("thịnh",)]
+
+
+def test_split_of_a_valid_base_costs_more_than_of_a_non_base() -> None:
+    engine = _engine()
+    cands = engine.generator.for_token("thuyen", "garbled")
+    splits = [c.cost for c in cands if c.kind == "split"]
+    single = [c.cost for c in cands if c.syllables == ("thuyền",)]
+    assert single and all(s > single[0] + 1.0 for s in splits)
+
+
+def test_capitalised_horn_garble_is_not_taken_for_a_foreign_name() -> None:
+    from pipeline.repair.detect import is_protected
+
+    assert not is_protected("Truorng", False)  # ư printed "ur": one Vietnamese syllable
+    assert is_protected("Ukraine", False)
+
+
+def test_old_ocr_garbler_is_seeded_and_damages_about_its_rate() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    try:
+        from devset import old_ocr_line, strip_marks
+    except Exception as exc:  # pragma: no cover - benchmarks folder absent
+        pytest.skip(f"devset unavailable: {exc}")
+    _engine()
+    line = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành triển khai kế hoạch năm 2024. " * 6
+    first = old_ocr_line(line, random.Random(5))
+    assert first == old_ocr_line(line, random.Random(5))
+    stripped = strip_marks(line).split()
+    damaged = first.split()
+    differ = sum(a != b for a, b in zip(stripped, damaged, strict=False))
+    assert differ > 0.1 * len(stripped)  # damage beyond stripping (words shift after a merge)
+    assert strip_marks(first) != strip_marks(line)

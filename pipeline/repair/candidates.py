@@ -4,12 +4,13 @@ Why: the decoder can only choose among forms we propose. For each word token we 
 - the accented variants of its base from the syllable inventory (a stripped word lost only
   its marks: "nuoc" → nước, nuốc…),
 - forms reachable through OCR damage (confusion table + small edits), found with a
-  symmetric-deletion index over inventory bases, so short garbles ("ion", "nih") that fuzzy
-  ratios score too low are still reached,
-- two syllables for one token when a space was lost ("khangan"), and one syllable for two
+  symmetric-deletion index over inventory bases, so short garbles (a dropped or swapped
+  letter) that fuzzy ratios score too low are still reached,
+- two syllables for one token when a space was lost ("xuly"), and one syllable for two
   tokens when a space was added (the decoder asks `for_merge`).
 A token that is itself a valid syllable still gets OCR neighbours in garbled passages,
-because garbles often land on another real syllable ("truong" printed for "trong").
+because garbles often land on another real syllable ("thuyen" printed for "tuyen"), and
+gets the syllables its context calls for (`from_context`).
 Costs are −log10 P(observed | intended) under the passage mode (see `Mode`).
 """
 
@@ -125,6 +126,9 @@ class CandidateGenerator:
                     self._deletes.setdefault(variant, []).append(base)
         self._cache: dict[tuple[str, str], tuple[Candidate, ...]] = {}
         self._fuzzy_cache: dict[tuple[str, float], list[tuple[str, float]]] = {}
+        self._context_cache: dict[tuple[str, str], float | None] = {}
+        self._syllable_base: dict[str, str] = {}
+        self._near_cache: dict[str, frozenset[str]] = {}
 
     def is_base(self, base: str) -> bool:
         """Tell whether some syllable of the inventory has this accent-free base."""
@@ -264,30 +268,73 @@ class CandidateGenerator:
         if not obase:
             return []
         marked = obase != lower
+        garbled = mode == "garbled"
         base_extra = costs.valid_letters_extra if obase in self._variants else 0.0
-        limit = CONTEXT_MAX_DISTANCE.get(len(obase), 3)
-        stub = len(obase) <= 2
+        same = costs.marks_changed if marked else costs.marks_lost
+        extra = costs.letters_extra + base_extra + CONTEXT_EXTRA
+        extra += costs.marks_changed * 0.5 if marked else 0.0
+        bases = self._syllable_base
         out: list[Candidate] = []
-        for syllable in proposals:
+        for syllable in dict.fromkeys(proposals):
             if (syllable,) in have:
                 continue
-            base = base_of(syllable)
+            base = bases.get(syllable)
+            if base is None:
+                base = bases[syllable] = base_of(syllable)
             if base == obase:
-                cost = costs.marks_changed if marked else costs.marks_lost
-            elif mode == "garbled":
-                if stub:
-                    if not base.startswith(obase) and Levenshtein.distance(base, obase) > 1:
-                        continue
-                elif Levenshtein.distance(base, obase, score_cutoff=limit) > limit:
+                cost = same
+            elif garbled:
+                letters = self._context_letters(obase, base)
+                if letters is None:
                     continue
-                letters = self.channel.base_cost(base, obase)
-                cost = costs.letters_extra + base_extra + costs.letters_factor * letters
-                cost += (costs.marks_changed * 0.5 if marked else 0.0) + CONTEXT_EXTRA
+                cost = extra + costs.letters_factor * letters
             else:
                 continue
             have.add((syllable,))
             out.append(Candidate((syllable,), cost, "context"))
         return out
+
+    def _context_letters(self, obase: str, base: str) -> float | None:
+        """Channel cost of `base` printed as `obase` when close enough for context (cached)."""
+        if len(obase) > 2 and base not in self._near(obase):
+            return None
+        key = (obase, base)
+        hit = self._context_cache.get(key, False)
+        if hit is not False:
+            return hit  # type: ignore[return-value]
+        result: float | None
+        if len(obase) <= 2:
+            near = base.startswith(obase) or Levenshtein.distance(base, obase) <= 1
+        else:
+            near = True
+        result = self.channel.base_cost(base, obase) if near else None
+        if len(self._context_cache) > 500_000:
+            self._context_cache.clear()
+        self._context_cache[key] = result
+        return result
+
+    def _near(self, obase: str) -> frozenset[str]:
+        """Inventory bases within CONTEXT_MAX_DISTANCE letters of `obase` (cached).
+
+        Found through the symmetric-deletion index (up to `max_deletes` deletions on each
+        side), so the look-up is a few set probes instead of a distance per proposal.
+        """
+        hit = self._near_cache.get(obase)
+        if hit is not None:
+            return hit
+        limit = min(CONTEXT_MAX_DISTANCE.get(len(obase), 3), 2 * self.max_deletes)
+        found: set[str] = set()
+        for probe in _deletions(obase, self.max_deletes) | {obase}:
+            found.update(self._deletes.get(probe, ()))
+            if probe in self._variants:
+                found.add(probe)
+        result = frozenset(
+            b for b in found if Levenshtein.distance(b, obase, score_cutoff=limit) <= limit
+        )
+        if len(self._near_cache) > 100_000:
+            self._near_cache.clear()
+        self._near_cache[obase] = result
+        return result
 
     def _prune(self, out: dict[tuple[str, ...], Candidate], mode: Mode) -> tuple[Candidate, ...]:
         """Keep the likeliest candidates (channel cost + a unigram prior); always keep `keep`."""
@@ -341,7 +388,7 @@ class CandidateGenerator:
         ]
 
     def for_merge(self, first: str, second: str, mode: Mode) -> tuple[Candidate, ...]:
-        """One-syllable candidates for two tokens OCR split apart ("Da Bang", "th anh")."""
+        """One-syllable candidates for two tokens OCR split apart ("ng uoi", "th anh")."""
         if mode == "clean":
             return ()
         costs = MODE_COSTS[mode]

@@ -71,8 +71,14 @@ def decode(
     beam: int = 6,
     posteriors: bool = True,
     pair_bonus: PairBonus | None = None,
+    window: float | None = None,
 ) -> tuple[list[Choice], float]:
-    """Best path through `slots`; returns its choices and total log10 score (LM + channel)."""
+    """Best path through `slots`; returns its choices and total log10 score (LM + channel).
+
+    `window`: hypotheses more than this (log10) below the best of their layer are dropped,
+    and arcs that cannot reach it are never scored (default SCORE_WINDOW).
+    """
+    window = SCORE_WINDOW if window is None else window
     n = len(slots)
     layers: list[dict[Any, _Hyp]] = [dict() for _ in range(n + 1)]
     start_state = lm.begin()
@@ -86,14 +92,19 @@ def decode(
         if not layer:
             continue
         hyps = sorted(layer.values(), key=lambda h: -h.score)
-        floor = hyps[0].score - SCORE_WINDOW
+        floor = hyps[0].score - window
         hyps = [h for h in hyps[:beam] if h.score >= floor]
         arcs = [(i + 1, c) for c in slots[i].candidates]
         if i + 1 < n:
             arcs += [(i + 2, c) for c in slots[i].merge_with_next]
+        if len(arcs) > 1:
+            arcs.sort(key=_arc_cost)  # cheap arcs first: they raise the bar the others must pass
+        best_next = {i + 1: -math.inf, i + 2: -math.inf}
         for hyp in hyps:
             for end, cand in arcs:
                 score = hyp.score - cand.cost
+                if score < best_next[end] - window:
+                    continue  # LM scores are ≤ 0: this arc would fall below the next floor
                 state = hyp.state
                 last = hyp.last
                 for syllable in cand.syllables:
@@ -106,6 +117,8 @@ def decode(
                 seen = forward[i]
                 if score > seen.get(cand.syllables, -math.inf):
                     seen[cand.syllables] = score
+                if score > best_next[end]:
+                    best_next[end] = score
                 target = layers[end]
                 old = target.get(state)
                 if old is None or score > old.score:
@@ -128,6 +141,10 @@ def decode(
     if posteriors:
         _add_posteriors(slots, path, choices, lm, forward)
     return choices, total
+
+
+def _arc_cost(arc: tuple[int, Candidate]) -> float:
+    return arc[1].cost
 
 
 def _add_posteriors(

@@ -48,6 +48,7 @@ class WordInfo:
     valid: bool
     conf: float = -1.0
     abbreviation: bool = False  # a known abbreviation (never released)
+    symbol: bool = False  # a capital + a syllable that is no word itself (Nsố, Mbảo): a variable
 
 
 @dataclass
@@ -138,6 +139,13 @@ def describe_words(
                 base_valid=base_valid,
                 valid=is_syllable(lower),
                 conf=(confs or {}).get(i, -1.0),
+                symbol=(
+                    len(token.text) >= 3
+                    and token.text[0].isupper()
+                    and token.text[1:].islower()
+                    and not base_valid
+                    and is_syllable(lower[1:])
+                ),
             )
         )
     return out
@@ -159,6 +167,7 @@ def assess_line(tokens: Sequence[Token], words: list[WordInfo]) -> LineAssessmen
         mode: Mode = "garbled" if invalid / n >= GARBLED_INVALID_MIN or marked else "stripped"
         assessment = LineAssessment(mode, words, reason=f"{marked}/{n} words marked")
         assessment.token_modes = {w.index: mode for w in free}
+        _release_capital_runs(words, assessment, mode)
         if mode == "garbled":
             _release_capitals(words, assessment)
         return assessment
@@ -191,6 +200,9 @@ def _protect_names(
     more often than OCR misreads their marks, and the LM (case-blind) would turn a name
     into a common word ("Nga" → "ngã"). Measured on the dev set and Tesseract pages.
     """
+    for w in words:
+        if w.symbol and w.index not in assessment.token_modes:
+            w.protected = True
     previous = ""
     for i, token in enumerate(tokens):
         if token.kind == "space":
@@ -200,8 +212,10 @@ def _protect_names(
             if text[0].isupper() and not (len(text) > 1 and text.isupper()):
                 for w in words:
                     # a marked non-syllable on a real base ("Ùy") is OCR damage, not a name
-                    if w.index == i and i not in assessment.token_modes and (
-                        w.valid or not w.base_valid
+                    if (
+                        w.index == i
+                        and i not in assessment.token_modes
+                        and (w.valid or not w.base_valid)
                     ):
                         w.protected = True
         previous = token.text if token.kind == "punct" else "w"
@@ -209,6 +223,28 @@ def _protect_names(
 
 NAME_BREAKS = set(".:;!?-–—•*+)(\"“”'")
 """After these a capital starts a sentence, item or quote, so it says nothing about a name."""
+
+
+def _release_capital_runs(words: list[WordInfo], assessment: LineAssessment, mode: Mode) -> None:
+    """In a damaged line, two or more capitalised syllables in a row are a heading, not acronyms.
+
+    ("... ghi ro ho ten) PHU TRACH KE TOAN (...": a lone capital word like PON stays protected.)
+    """
+
+    def caps(w: WordInfo) -> bool:
+        return (
+            w.protected
+            and not w.abbreviation
+            and w.base_valid
+            and len(w.text) >= 2
+            and w.text.isupper()
+        )
+
+    flags = [caps(w) for w in words]
+    for k, w in enumerate(words):
+        if flags[k] and ((k > 0 and flags[k - 1]) or (k + 1 < len(words) and flags[k + 1])):
+            w.protected = False
+            assessment.token_modes[w.index] = mode
 
 
 def _release_capitals(words: list[WordInfo], assessment: LineAssessment) -> None:

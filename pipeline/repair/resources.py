@@ -61,6 +61,7 @@ class CachedLM:
         self._max = max_cache
         self._token = lru_cache(maxsize=200_000)(lm.token)
         self._bigrams: dict[tuple[str, str], float] = {}
+        self.bigrams = self._bigrams  # read directly in the pre-pass (hot loop)
         self._after: dict[str, Any] = {}
 
     def begin(self) -> Any:
@@ -90,7 +91,7 @@ class CachedLM:
                 self._after[previous] = state
             hit = float(self.lm.advance(state, self._token(syllable))[0])
             if len(self._bigrams) >= self._max:
-                self._bigrams.clear()
+                self._bigrams.clear()  # the same dict object: readers keep their reference
             self._bigrams[key] = hit
         return hit
 
@@ -138,8 +139,8 @@ class SyllableNeighbours:
         return self.pred.get(syllable, [])[:top]
 
 
-NEIGHBOURS_PATH = Path(__file__).resolve().parent.parent.parent / "models" / (
-    "syllable_neighbours.tsv.gz"
+NEIGHBOURS_PATH = (
+    Path(__file__).resolve().parent.parent.parent / "models" / ("syllable_neighbours.tsv.gz")
 )
 
 
