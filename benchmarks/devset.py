@@ -5,7 +5,11 @@ Each case is a short passage (a few corpus lines) with its truth and a damaged i
 - stripped: every mark removed (the accent-stripped passages of old OCR),
 - garbled:  marks removed + OCR-style damage (generic, random, seeded; see `garble_word`),
 - mixed:    a clean passage with one or two lines stripped or garbled inside it,
-- ood:      stripped news paragraphs (out-of-domain figure only).
+- ood:      stripped news paragraphs (out-of-domain figure only),
+- oldocr:   the second, independent garbler (`old_ocr_line`): damage classes and rates of
+            old accent-stripped OCR (a third of the garbles land on another valid syllable),
+            written without reading the channel table; appended last so the cases above
+            stay exactly as they were.
 
 The garbler is modelled on damage *patterns* of old OCR on Vietnamese (a marked letter read
 as its base plus a stray letter, horn read as "r", dropped or doubled letters, rn/m, nh/h,

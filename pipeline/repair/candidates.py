@@ -80,6 +80,8 @@ SPLIT_VALID_EXTRA = 1.5
 """Extra cost of splitting a token whose letters already spell a syllable base."""
 CONTEXT_EXTRA = 0.5
 """Extra cost of a candidate found only through the context (successor table)."""
+TRUNCATION_COST = 1.0
+"""Letter cost of a syllable cut to its first one or two letters (a single OCR event)."""
 CONTEXT_MAX_DISTANCE = {2: 1, 3: 2, 4: 2, 5: 3}
 """Largest letter distance of a context candidate from the observed base, by its length."""
 _VOWELS = set("aeiouy")
@@ -308,6 +310,8 @@ class CandidateGenerator:
         else:
             near = True
         result = self.channel.base_cost(base, obase) if near else None
+        if result is not None and len(obase) <= 2 and base.startswith(obase):
+            result = min(result, TRUNCATION_COST)  # a word cut short: one event, any length
         if len(self._context_cache) > 500_000:
             self._context_cache.clear()
         self._context_cache[key] = result

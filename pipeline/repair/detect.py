@@ -15,7 +15,10 @@ syllables, mostly foreign-language lines); in stripped OCR every syllable is unm
   marks yet is no syllable ("triến" if unattested), or a word Tesseract itself doubted.
 
 Protected (never rewritten): abbreviations (all capitals and not a syllable base: UBND,
-BTGTU), CamelCase identifiers, and everything the tokenizer made into code/url/punct.
+BTGTU), CamelCase identifiers, and everything the tokenizer made into code/url/punct; in a
+clean line also capitalised words inside a sentence (names: they are printed as meant far
+more often than OCR misreads them) and formula symbols (a capital + a subscript syllable).
+In a damaged line, a run of two or more capital syllables is a heading and is released.
 """
 
 from __future__ import annotations
@@ -211,16 +214,21 @@ def _protect_names(
             text = token.text
             if text[0].isupper() and not (len(text) > 1 and text.isupper()):
                 for w in words:
-                    # a marked non-syllable on a real base ("Ùy") is OCR damage, not a name
+                    # a name is a real syllable; a non-syllable ("Ùy") is OCR damage, and a
+                    # word Tesseract itself doubted may be a misread common word
                     if (
                         w.index == i
                         and i not in assessment.token_modes
-                        and (w.valid or not w.base_valid)
+                        and w.valid
+                        and (w.conf < 0 or w.conf >= NAME_TRUST_CONF)
                     ):
                         w.protected = True
-        previous = token.text if token.kind == "punct" else "w"
+        glued = token.text in "-–" and i > 0 and tokens[i - 1].is_word  # Nga-Ukraine
+        previous = token.text if token.kind == "punct" and not glued else "w"
 
 
+NAME_TRUST_CONF = 90.0
+"""Tesseract confidence from which a capitalised mid-sentence word is trusted as a name."""
 NAME_BREAKS = set(".:;!?-–—•*+)(\"“”'")
 """After these a capital starts a sentence, item or quote, so it says nothing about a name."""
 

@@ -456,19 +456,25 @@ def normalize_punctuation(
 ) -> dict[int, tuple[str, str]]:
     """OCR noise in punctuation: token index → (replacement, reason).
 
-    - a stray mark glued between two syllables ("cơ:quan", "Đất.đai") is a space OCR
-      misread; left alone when either side is a single letter (v.v, đ/c are codes anyway)
-      or not a syllable (TP.HCM, e-mail-like text);
-    - a lone "~" between spaces is the dash of "kinh tế - xã hội" misread.
+    - a stray mark glued between two syllables ("cơ:quan", "Đất.đai", "chế-độ") is a space
+      OCR misread; left alone when either side is a single letter (v.v, đ/c are codes
+      anyway) or not a syllable (TP.HCM, Nga-Ukraine); a hyphen only between lowercase;
+    - a lone "~" between spaces, or opening a line, is a dash misread;
+    - a lone ":", ".", "_" or "`" between spaces right after the end of a sentence or
+      clause ("giới. : 7.") is speck noise: it is dropped with the space before it.
     """
     fixes: dict[int, tuple[str, str]] = {}
-    for i in range(1, len(tokens) - 1):
+    first = next((k for k, t in enumerate(tokens) if t.kind != "space"), None)
+    for i in range(len(tokens)):
         token = tokens[i]
         if token.kind != "punct":
             continue
-        left, right = tokens[i - 1], tokens[i + 1]
+        left = tokens[i - 1] if i > 0 else None
+        right = tokens[i + 1] if i + 1 < len(tokens) else None
         if (
-            token.text in _GLUE
+            left is not None
+            and right is not None
+            and (token.text in _GLUE or token.text == "-")
             and left.is_word
             and right.is_word
             and len(left.text) > 1
@@ -476,11 +482,49 @@ def normalize_punctuation(
             and is_syllable(left.text.lower())
             and is_syllable(right.text.lower())
             and right.text[0].islower() == left.text[-1].islower()
+            and (token.text != "-" or _lone_hyphen(tokens, i))
         ):
             fixes[i] = (" ", f"stray '{token.text}' between two words read as a space")
-        elif token.text == "~" and left.kind == "space" and right.kind == "space":
+        elif (
+            token.text == "~"
+            and (left is None or left.kind == "space" or i == first)
+            and right is not None
+            and right.kind == "space"
+        ):
             fixes[i] = ("-", "dash misread as '~'")
+        elif (
+            token.text in _SPECKS
+            and left is not None
+            and left.kind == "space"
+            and (
+                right is None
+                or (
+                    right.kind == "space"
+                    and i + 2 < len(tokens)
+                    and tokens[i + 2].kind in ("word", "code")  # not a dotted leader ". . ."
+                )
+            )
+            and i - 2 >= 0
+            and tokens[i - 2].kind == "punct"
+            and tokens[i - 2].text in _CLAUSE_END
+            and tokens[i - 2].text != token.text
+            and (i - 2) not in fixes
+        ):
+            fixes[i - 1] = ("", f"space before a stray '{token.text}'")
+            fixes[i] = ("", f"stray '{token.text}' after the end of a clause (speck noise)")
     return fixes
+
+
+def _lone_hyphen(tokens: list[Token], i: int) -> bool:
+    """Tell whether a hyphen joins exactly two lowercase syllables (not Xinh-ga-po, Nga-Ukraine)."""
+    left, right = tokens[i - 1], tokens[i + 1]
+    before = tokens[i - 2].text if i >= 2 else " "
+    after = tokens[i + 2].text if i + 2 < len(tokens) else " "
+    return left.text.islower() and right.text.islower() and before != "-" and after != "-"
+
+
+_SPECKS = set(":._`")
+_CLAUSE_END = set(".;:,!?")
 
 
 _LIST_LETTERS = "abcdđeghiklmnopqrstuvxy"
