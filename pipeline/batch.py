@@ -219,10 +219,6 @@ def process_one(path: Path, name: str, settings: RunSettings) -> DocumentOutcome
         folder = staging / (path.stem or "document")
         document = process_document(path, staged_settings,
                                     on_page=lambda number: _tell(("page", name)))
-        final = settings.outdir / name
-        for page in document.pages:
-            if page.image_path and page.image_path.startswith(str(folder)):
-                page.image_path = str(final) + page.image_path[len(str(folder)):]
         write_document_outputs(document, folder, settings.formats)
         seconds = time.perf_counter() - started
         rows = document_rows(document, name, seconds)
@@ -233,7 +229,7 @@ def process_one(path: Path, name: str, settings: RunSettings) -> DocumentOutcome
                 {"document": name, "source": source, "error": error} for error in document.errors)
         (folder / ROWS_NAME).write_text(json.dumps(rows, ensure_ascii=False, default=str),
                                         encoding="utf-8")
-        publish_folder(folder, final)
+        publish_folder(folder, settings.outdir / name)
         return DocumentOutcome(source, name, True, seconds, len(document.pages),
                                warnings=list(document.errors))
     except VidocError as error:

@@ -63,7 +63,7 @@ class Page:
     skew_deg: float = 0.0
     rotation_deg: int = 0
     lines: list[Line] = field(default_factory=list)
-    image_path: str | None = None
+    image_path: str | None = None  # relative to the document folder: pages/page-NNNN.jpg
     seconds: float = 0.0
 
 

@@ -300,7 +300,7 @@ def document_rows(document: Document, name: str, seconds: float) -> dict[str, li
                               "flagged_lines": page_flagged, "lines": len(page_conf),
                               "edits": edits_per_page.get(page.number, 0),
                               "width": page.width, "height": page.height,
-                              "image": page.image_path})
+                              "image": _image_from_outdir(name, page.image_path)})
         all_conf.extend(page_conf)
         flagged_total += page_flagged
     for edit in document.edits:
@@ -392,3 +392,10 @@ def write_run_report(outcomes: list[DocumentOutcome], outdir: Path) -> None:
     except Exception as error:  # noqa: BLE001 - the tables are written; the page is a view of them
         log.error("%s: report.html not written: %s: %s", outdir, type(error).__name__, error,
                   exc_info=log.isEnabledFor(logging.DEBUG))
+
+
+def _image_from_outdir(document: str, image_path: str | None) -> str | None:
+    """A page image as the report tables give it: relative to OUTDIR (where report/ lives)."""
+    if image_path is None or Path(image_path).is_absolute():
+        return image_path
+    return f"{document}/{image_path}"

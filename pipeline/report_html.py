@@ -65,7 +65,7 @@ def _resolve_image(image: str | None, outdir: Path, document: str, page: int) ->
     candidates: list[Path] = []
     if image:
         path = Path(image)
-        candidates += [path] if path.is_absolute() else [path, outdir / path]
+        candidates += [path] if path.is_absolute() else [outdir / document / path, outdir / path]
     folder = outdir / document / "pages"
     candidates += [folder / f"page-{page:04d}.png", folder / f"page-{page:04d}.jpg"]
     for candidate in candidates:

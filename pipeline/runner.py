@@ -76,6 +76,9 @@ THUMBNAIL_WIDTH = 1000
 def _save_page_thumbnail(image: object, settings: RunSettings, path: Path, number: int) -> str:
     """Save a small greyscale JPEG of the preprocessed page (about 60-100 KB) for review.
 
+    The path returned is relative to the document's folder, so an output folder can be
+    moved or archived whole, and a resumed run writes the same document.json.
+
     Word boxes are in preprocessed-page pixels; the review page scales them to this image.
     """
     import cv2
@@ -87,7 +90,7 @@ def _save_page_thumbnail(image: object, settings: RunSettings, path: Path, numbe
     target = settings.outdir / path.stem / "pages" / f"page-{number:04d}.jpg"
     target.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(target), small, [cv2.IMWRITE_JPEG_QUALITY, 70])
-    return str(target)
+    return target.relative_to(settings.outdir / path.stem).as_posix()
 
 
 def _keep_page_image(image: object, settings: RunSettings, path: Path, number: int,
@@ -101,7 +104,7 @@ def _keep_page_image(image: object, settings: RunSettings, path: Path, number: i
     cv2.imwrite(str(target), image)  # type: ignore[arg-type]
     for name, step in (steps or {}).items():
         cv2.imwrite(str(target.with_name(f"page-{number:04d}-{name}.png")), step)  # type: ignore[arg-type]
-    return str(target)
+    return target.relative_to(settings.outdir / path.stem).as_posix()
 
 
 def repair_stage(document: Document, settings: RunSettings) -> Document:

@@ -246,3 +246,19 @@ def test_outdir_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None
     assert run_batch([tmp_path / "scans"], settings) == ExitCode.ok
     documents = pd.read_csv(tmp_path / "scans" / "ocr" / "report" / "documents.csv")
     assert sorted(documents["document"]) == ["doc00", "doc01"]
+
+
+def test_document_json_does_not_depend_on_where_the_outputs_go(tmp_path: Path) -> None:
+    """Page images are recorded relative to the document folder: an output folder can be
+    moved whole, and a run into another folder (or a resumed one) writes the same JSON."""
+    write_png((tmp_path / "in").mkdir() or tmp_path / "in" / "scan.png")
+    found = []
+    for name in ("first", "second"):
+        assert run_batch([tmp_path / "in"], settings_for(tmp_path / name, workers=1)) == ExitCode.ok
+        data = json.loads((tmp_path / name / "scan" / "document.json").read_text("utf-8"))
+        page = data["pages"][0]
+        assert page["image_path"] == "pages/page-0001.jpg"
+        assert (tmp_path / name / "scan" / page["image_path"]).is_file()
+        page.pop("seconds")
+        found.append(data)
+    assert found[0] == found[1]
