@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -76,13 +76,13 @@ def run(
     lang: Annotated[str, typer.Option("--lang", help="Tesseract language model, e.g. vie or Vietnamese.")] = "vie",
     dpi: Annotated[int, typer.Option("--dpi", min=72, max=1200, help="Rasterisation resolution for PDF pages.")] = 300,
     formats: Annotated[str, typer.Option("--formats", help=f"Comma-separated outputs from {','.join(ALL_FORMATS)}.")] = ",".join(DEFAULT_FORMATS),
-    include: Annotated[Optional[list[str]], typer.Option("--include", help="Only files whose name matches this glob (repeatable).")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip files whose name matches this glob (repeatable).")] = None,
+    include: Annotated[list[str] | None, typer.Option("--include", help="Only files whose name matches this glob (repeatable).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files whose name matches this glob (repeatable).")] = None,
     keep_images: Annotated[bool, typer.Option("--keep-images", help="Keep the preprocessed page images in OUTDIR/<stem>/pages/.")] = False,
     no_repair: Annotated[bool, typer.Option("--no-repair", help="Skip the repair stage (raw OCR text).")] = False,
     page_timeout: Annotated[float, typer.Option("--page-timeout", min=1.0, help="Seconds before OCR of one page is abandoned.")] = 120.0,
     executor: Annotated[str, typer.Option("--executor", help="local (process pool) or dask.")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (with --executor dask).")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (with --executor dask).")] = None,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logging and tracebacks.")] = False,
 ) -> None:
     """OCR, repair and structure documents; write text, JSON, Markdown and a run report."""
@@ -121,15 +121,15 @@ def run(
 def repair(
     input_path: Annotated[str, typer.Argument(metavar="INPUT.txt", help="Text to repair ('-' for standard input).")],
     output: Annotated[str, typer.Option("-o", "--output", help="Where to write the repaired text ('-' for standard output).")] = "-",
-    edits: Annotated[Optional[Path], typer.Option("--edits", help="Write every change as CSV (line, span, before, after, kind, confidence, reason).")] = None,
+    edits: Annotated[Path | None, typer.Option("--edits", help="Write every change as CSV (line, span, before, after, kind, confidence, reason).")] = None,
     no_reorder: Annotated[bool, typer.Option("--no-reorder", help="Do not put reversed lines back in order.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logging and tracebacks.")] = False,
 ) -> None:
     """Restore diacritics, fix OCR garbles and line order in a text file."""
     _setup_logging(verbose)
     from pipeline.atomic import write_text_atomic
-    from pipeline.textio import decode_text_bytes
     from pipeline.runner import repair_plain_text
+    from pipeline.textio import decode_text_bytes
 
     try:
         if input_path == "-":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pipeline.document import Document, DocumentKind, Line, Page, nfc
+from pipeline.document import Document, DocumentKind
 from pipeline.errors import BadInputError, MissingDependencyError
 
 log = logging.getLogger(__name__)

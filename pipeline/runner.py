@@ -95,8 +95,11 @@ def _save_page_thumbnail(image: object, settings: RunSettings, path: Path, numbe
 
 def _keep_page_image(image: object, settings: RunSettings, path: Path, number: int,
                      steps: dict[str, object] | None = None) -> str:
-    """Save the preprocessed page image beside the outputs (only with --keep-images),
-    and each intermediate step as page-NNNN-<step>.png (gray, flattened, upright, binary…)."""
+    """Save the preprocessed page image beside the outputs (only with --keep-images).
+
+    Each intermediate step goes beside it as page-NNNN-<step>.png (gray, flattened, upright,
+    binary…), so a reviewer can see which clean-up step lost a stroke.
+    """
     import cv2
 
     target = settings.outdir / path.stem / "pages" / f"page-{number:04d}.png"
