@@ -4,8 +4,9 @@ Run from the repo root:
     .venv/bin/python benchmarks/bench_repair.py                 # dev set + sample
     .venv/bin/python benchmarks/bench_repair.py --tesseract     # + real Tesseract pages (slow)
 
-Dev set (benchmarks/devset.py): clean, stripped, garbled, mixed passages from held-out
-official documents, stripped news paragraphs (out of domain). Scores are by syllable (word
+Dev set (benchmarks/devset.py): clean, stripped, garbled, mixed, old-OCR (paragraph lines and
+wrapped lines) passages from held-out official documents, stripped news paragraphs (out of
+domain). Scores are by syllable (word
 tokens of letters): a truth syllable counts as restored when the output has it exactly
 (case and marks) at the aligned place. Writes benchmarks/results/repair.md.
 """
@@ -269,6 +270,7 @@ def main() -> None:
                 "stripped",
                 "garbled",
                 "oldocr",
+                "wrapped",
                 "mixed_clean",
                 "mixed_damaged",
             )
@@ -291,6 +293,12 @@ def main() -> None:
             "≥ 96 %",
         ),
         ("  of which needed a change", tally.rate("oldocr:fixed", "oldocr:was_wrong"), ""),
+        (
+            "old-OCR garbler, paragraphs wrapped into ~72-char lines",
+            tally.rate("wrapped:ok", "wrapped:syl"),
+            "",
+        ),
+        ("  of which needed a change", tally.rate("wrapped:fixed", "wrapped:was_wrong"), ""),
         (
             "damaged lines inside clean passages (mixed)",
             tally.rate("mixed_damaged:ok", "mixed_damaged:syl"),

@@ -10,6 +10,9 @@ Each case is a short passage (a few corpus lines) with its truth and a damaged i
             old accent-stripped OCR (a third of the garbles land on another valid syllable),
             written without reading the channel table; appended last so the cases above
             stay exactly as they were.
+- wrapped:  the old-OCR garbler on other passages whose paragraphs are wrapped into lines of
+            about WRAP_WIDTH characters, as on a scanned page (a word at a line end has its
+            right context on the next line); appended after oldocr.
 
 The garbler is modelled on damage *patterns* of old OCR on Vietnamese (a marked letter read
 as its base plus a stray letter, horn read as "r", dropped or doubled letters, rn/m, nh/h,
@@ -354,6 +357,24 @@ def old_ocr_line(line: str, rng: random.Random, rate: float = OLD_OCR_RATE) -> s
     return " ".join(out)
 
 
+WRAP_WIDTH = 72
+"""Characters per wrapped line (a scanned A4 page in 13-14 pt prints about 70-90)."""
+
+
+def wrap_paragraph(paragraph: str, width: int = WRAP_WIDTH) -> list[str]:
+    """Break a paragraph at spaces into lines of at most `width` characters (one word at least)."""
+    lines: list[str] = []
+    current: list[str] = []
+    for word in paragraph.split():
+        if current and len(" ".join(current + [word])) > width:
+            lines.append(" ".join(current))
+            current = []
+        current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines
+
+
 def _wrong_marks(word: str, rng: random.Random) -> str:
     """The word with its tone mark swapped for another (old OCR misreads marks, too)."""
     tones = "\u0301\u0300\u0309\u0303\u0323"
@@ -393,7 +414,9 @@ def _passages(files: tuple[str, ...], rng: random.Random, size: int) -> list[lis
     return out
 
 
-def build_devset(seed: int = SEED, per_condition: int = 160, ood: int = 120) -> list[Case]:
+def build_devset(
+    seed: int = SEED, per_condition: int = 160, ood: int = 120, wrapped: int = 120
+) -> list[Case]:
     """Build all cases (deterministic for a seed)."""
     rng = random.Random(seed)
     passages = _passages(OFFICIAL_FILES, rng, 3)
@@ -434,6 +457,19 @@ def build_devset(seed: int = SEED, per_condition: int = 160, ood: int = 120) -> 
                 passage,
                 [old_ocr_line(x, old_rng) for x in passage],
                 [True] * len(passage),
+            )
+        )
+    wrap_rng = random.Random(seed + 2)
+    start += per_condition
+    for n, passage in enumerate(passages[start : start + wrapped]):
+        truth = [line for paragraph in passage for line in wrap_paragraph(paragraph)]
+        cases.append(
+            Case(
+                f"wrapped-{n}",
+                "wrapped",
+                truth,
+                [old_ocr_line(x, wrap_rng) for x in truth],
+                [True] * len(truth),
             )
         )
     return cases

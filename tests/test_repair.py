@@ -331,3 +331,34 @@ def test_old_ocr_garbler_is_seeded_and_damages_about_its_rate() -> None:
     differ = sum(a != b for a, b in zip(stripped, damaged, strict=False))
     assert differ > 0.1 * len(stripped)  # damage beyond stripping (words shift after a merge)
     assert strip_marks(first) != strip_marks(line)
+
+
+# -- context across line breaks ------------------------------------------------------------------
+
+
+def test_sentence_runs_on_only_inside_a_paragraph() -> None:
+    from pipeline.repair.engine import continues
+
+    assert continues("nâng cao năng lực", tokenize("tranh của tỉnh."))
+    assert not continues("nâng cao năng lực.", tokenize("tranh của tỉnh."))  # sentence end
+    assert not continues("", tokenize("tranh của tỉnh."))
+    assert not continues("nâng cao năng lực", tokenize(""))  # blank line
+    assert not continues("nâng cao năng lực", tokenize("- Tiếp tục thực hiện"))  # list item
+    assert not continues("nâng cao năng lực", tokenize("2. Nhiệm vụ"))
+    assert not continues("nâng cao năng lực", tokenize("b) Nhiệm vụ"))
+    assert not continues("nâng cao năng lực", tokenize("NHIỆM VỤ TRỌNG TÂM"))  # heading
+
+
+def test_lookahead_words_are_not_edited_by_the_line_before() -> None:
+    """The next line's first words are context only: each edit lies in its own line."""
+    _engine()
+    from pipeline.repair import apply_edits, repair_text
+
+    text = "Tap trung phat trien ha tang, nang cao nang luc canh\ntranh cua tinh."
+    result = repair_text(text, line_ids=["a", "b"])
+    original = dict(zip("ab", text.split("\n"), strict=True))
+    repaired = dict(zip("ab", result.text.split("\n"), strict=True))
+    for line_id in "ab":
+        edits = [e for e in result.edits if e.line_id == line_id]
+        assert apply_edits(original[line_id], edits) == repaired[line_id]
+    assert [e.before for e in result.edits if e.line_id == "b"] == ["cua", "tinh"]

@@ -72,8 +72,12 @@ def decode(
     posteriors: bool = True,
     pair_bonus: PairBonus | None = None,
     window: float | None = None,
+    final: bool = True,
 ) -> tuple[list[Choice], float]:
     """Best path through `slots`; returns its choices and total log10 score (LM + channel).
+
+    `final`: the slots end a sentence (score the LM's end of sentence); False when the
+    text runs on past the last slot (a wrapped line's lookahead).
 
     `window`: hypotheses more than this (log10) below the best of their layer are dropped,
     and arcs that cannot reach it are never scored (default SCORE_WINDOW).
@@ -126,8 +130,12 @@ def decode(
     finals = list(layers[n].values())
     if not finals:
         return [], -math.inf
-    best = max(finals, key=lambda h: h.score + lm.finish(h.state))
-    total = best.score + lm.finish(best.state)
+
+    def closing(hyp: _Hyp) -> float:
+        return hyp.score + (lm.finish(hyp.state) if final else 0.0)
+
+    best = max(finals, key=closing)
+    total = closing(best)
     path: list[_Hyp] = []
     node: _Hyp | None = best
     while node is not None and node.cand is not None:
