@@ -33,6 +33,21 @@ def test_colour_ink_is_lightened_and_black_text_under_it_kept() -> None:
     assert colour.colour_ink_share(np.full((50, 50, 3), 200, np.uint8)) == 0.0
 
 
+def test_colour_ink_removal_follows_its_formula_on_every_kind_of_pixel() -> None:
+    # only coloured pixels are computed in float (speed); all must match the formula
+    rgb = np.random.default_rng(0).integers(0, 256, (200, 300, 3), dtype=np.uint8)
+    lum = np.asarray(Image.fromarray(rgb).convert("L"), dtype=np.float32)
+    hi, lo = rgb.max(axis=2).astype(np.float32), rgb.min(axis=2).astype(np.float32)
+    weight = np.clip(
+        (hi - lo - colour.CHROMA_START) / (colour.CHROMA_FULL - colour.CHROMA_START), 0, 1
+    )
+    want = np.clip(lum + weight * (2 * hi - lo - lum), 0, 255).astype(np.uint8)
+    got = colour.remove_colour_ink(rgb)
+    assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
+    chroma = hi[::4, ::4] - lo[::4, ::4]
+    assert colour.colour_ink_share(rgb) == pytest.approx(float((chroma > colour.CHROMA_INK).mean()))
+
+
 def test_neutral_pages_keep_their_luminance() -> None:
     rgb = np.stack([_text_image()] * 3, axis=2)
     gray = colour.remove_colour_ink(rgb)

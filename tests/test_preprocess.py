@@ -100,3 +100,22 @@ def test_red_seal_is_lightened() -> None:
     gray = preprocess.to_gray(image)
     assert gray[100, 26] > 150  # the red ring
     assert gray[100, 100] < 50  # black text stays black
+
+
+def test_upside_down_page_is_decided_by_strip_reads_without_osd(
+    page: Image.Image, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two strip reads (~0.35 s each) are cheaper than OSD of the page (~0.6 s): OSD is
+    # asked only when neither strip reads surely
+    calls: list[int] = []
+    real = preprocess.tesseract.detect_orientation
+
+    def counting(*args, **kwargs):  # the real OSD, counted
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(preprocess.tesseract, "detect_orientation", counting)
+    scanned = degrade(page, rotate_deg=1.0, noise=6, seed=5).rotate(180, fillcolor=255)
+    prepared = preprocess.prepare_page(scanned, 300, OcrSettings())
+    assert prepared.rotation_deg == 180
+    assert calls == []

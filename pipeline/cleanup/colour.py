@@ -28,12 +28,12 @@ MIN_COLOUR_SHARE = 2e-4
 
 
 def colour_ink_share(rgb: np.ndarray) -> float:
-    """Share of strongly coloured pixels, on every 4th pixel (cheap: about 1 ms per page)."""
+    """Share of strongly coloured pixels, on every 4th pixel (cheap: a few ms per page)."""
     if rgb.ndim != 3:
         return 0.0
-    sample = rgb[::4, ::4].astype(np.int16)
-    chroma = sample.max(axis=2) - sample.min(axis=2)
-    return float((chroma > CHROMA_INK).mean())
+    red, green, blue = cv2.split(np.ascontiguousarray(rgb[::4, ::4]))
+    chroma = cv2.subtract(cv2.max(cv2.max(red, green), blue), cv2.min(cv2.min(red, green), blue))
+    return float(np.count_nonzero(chroma > CHROMA_INK)) / chroma.size
 
 
 def remove_colour_ink(rgb: np.ndarray) -> np.ndarray:
@@ -46,11 +46,19 @@ def remove_colour_ink(rgb: np.ndarray) -> np.ndarray:
     """
     if rgb.ndim == 2:
         return rgb
-    lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    hi = rgb.max(axis=2).astype(np.float32)
-    lo = rgb.min(axis=2).astype(np.float32)
-    chroma = hi - lo
-    weight = np.clip((chroma - CHROMA_START) / (CHROMA_FULL - CHROMA_START), 0.0, 1.0)
-    lifted = 2.0 * hi - lo
-    out = lum + weight * (lifted - lum)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    red, green, blue = cv2.split(rgb)
+    hi = cv2.max(cv2.max(red, green), blue)
+    lo = cv2.min(cv2.min(red, green), blue)
+    # only coloured pixels change (a seal covers a few % of a page): computing the
+    # lift in float for those alone is ~8× faster than for the whole page
+    idx = np.flatnonzero(cv2.subtract(hi, lo).reshape(-1) > CHROMA_START)
+    out = lum.copy()
+    if idx.size:
+        h = hi.reshape(-1)[idx].astype(np.float32)
+        low = lo.reshape(-1)[idx].astype(np.float32)
+        luma = lum.reshape(-1)[idx].astype(np.float32)
+        weight = np.clip((h - low - CHROMA_START) / (CHROMA_FULL - CHROMA_START), 0.0, 1.0)
+        lifted = 2.0 * h - low
+        out.reshape(-1)[idx] = np.clip(luma + weight * (lifted - luma), 0, 255).astype(np.uint8)
+    return out
