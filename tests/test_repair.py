@@ -362,3 +362,15 @@ def test_lookahead_words_are_not_edited_by_the_line_before() -> None:
         edits = [e for e in result.edits if e.line_id == line_id]
         assert apply_edits(original[line_id], edits) == repaired[line_id]
     assert [e.before for e in result.edits if e.line_id == "b"] == ["cua", "tinh"]
+
+
+def test_stripped_line_in_a_garbled_run_is_garbled() -> None:
+    """A damaged run shares its OCR: a stripped-looking line next to a garbled one is garbled."""
+    engine = _engine()
+    garbled = "Cac co quan phoi hopp thuc hien ke hoach nam nay va bao caoo ket qua."
+    stripped = "Uy ban nhan dan tinh ban hanh ke hoach trien khai."
+    clean = "Ủy ban nhân dân tỉnh ban hành kế hoạch triển khai thực hiện."
+    lines = [garbled, "", stripped, clean, stripped]
+    tokens = [tokenize(x) for x in lines]
+    modes = [a.mode for a in engine.assess(tokens, [{}] * len(lines))]
+    assert modes == ["garbled", "clean", "garbled", "clean", "stripped"]

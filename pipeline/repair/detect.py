@@ -293,7 +293,10 @@ def _mark_runs(words: list[WordInfo], assessment: LineAssessment) -> None:
 def assess_lines(
     lines_tokens: Sequence[Sequence[Token]], words: Sequence[list[WordInfo]]
 ) -> list[LineAssessment]:
-    """Classify every line, then let short unmarked lines follow a damaged neighbour."""
+    """Classify every line, then let short unmarked lines follow a damaged neighbour.
+
+    A stripped line in a run of damaged lines that holds a garbled one is garbled too.
+    """
     out = [assess_line(t, w) for t, w in zip(lines_tokens, words, strict=True)]
     for i, a in enumerate(out):
         if a.reason != "short unmarked":
@@ -307,4 +310,29 @@ def assess_lines(
             a.token_modes = {w.index: mode for w in a.words if not w.protected}
             if mode == "garbled":
                 _release_capitals(a.words, a)
+    _garble_damaged_runs(out)
     return out
+
+
+def _garble_damaged_runs(assessments: list[LineAssessment]) -> None:
+    """Garble every stripped line of a run of damaged lines that holds a garbled line.
+
+    Why: the damage belongs to the scan and the OCR that read it, not to single lines. A
+    line of an old-OCR passage whose garbles all happen to land on valid syllables looks
+    merely stripped, and stripped mode trusts its letters; its garbled neighbours show
+    that they cannot be trusted. Runs are broken by clean lines with words (blank lines
+    do not break them); a stripped span inside a clean line is left as it is.
+    """
+    run: list[LineAssessment] = []
+    for a in [*assessments, None]:
+        if a is not None and (a.mode != "clean" or not a.words):
+            run.append(a)
+            continue
+        if any(b.mode == "garbled" for b in run):
+            for b in run:
+                if b.mode == "stripped":
+                    b.mode = "garbled"
+                    b.reason += "; in a garbled run"
+                    b.token_modes = {i: "garbled" for i in b.token_modes}
+                    _release_capitals(b.words, b)
+        run = []
