@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from benchmarks.dev_pages import DEGRADATIONS, heldout_layouts  # noqa: E402
-from pipeline import preprocess, tesseract  # noqa: E402
+from pipeline import cleanup, preprocess, tesseract  # noqa: E402
 from pipeline.config import OcrSettings  # noqa: E402
 from pipeline.render import degrade, render_document  # noqa: E402
 
@@ -51,14 +52,31 @@ def _measure(label, image, name, params, turn, tilt, settings):
         for r in cands
     }
     second = max(confs, key=lambda r: confs[r])
+    # the whole cascade as prepare_page runs it (after the gray clean-up), and its cost
+    clean = cleanup.clean_gray(gray, dpi)
+    share, marks = preprocess.mark_above_share(clean, dpi)
+    cpu = _cpu_seconds()
+    cascade, _ = preprocess.detect_rotation(clean, dpi, settings, "bench")
+    cascade_cpu = _cpu_seconds() - cpu
     print(
         f"page {label} {name:10s} turned {turn:3d}: want {want:3d} sideways={geo.sideways!s:5s} "
         f"margin={geo.upright_margin:+.2f} glyphs={geo.glyphs} osd={osd.rotate if osd else None}"
         f"@{osd.confidence if osd else 0:.1f} ({osd_s:.2f}s) strip={second} "
-        + " ".join(f"{r}:{c:.0f}" for r, c in confs.items()),
+        + " ".join(f"{r}:{c:.0f}" for r, c in confs.items())
+        + f" marks_above={share:.2f}/{marks} cascade={cascade} ({cascade_cpu:.2f}s cpu)",
         flush=True,
     )
-    return (label, name, turn, want, geo.sideways, geo.upright_margin, osd, second, osd_s)
+    return (
+        label, name, turn, want, geo.sideways, geo.upright_margin, osd, second, osd_s,
+        cascade, cascade_cpu, share, marks,
+    )  # fmt: skip
+
+
+def _cpu_seconds() -> float:
+    """User+sys CPU of this process and its children (Tesseract): load-independent cost."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main() -> int:
@@ -98,6 +116,27 @@ def main() -> int:
     print(f"| OSD gave no answer | {len(none)} | – | {sum(r[7] == r[3] for r in none)} |")
     axis_ok = sum(r[4] == (r[2] in (90, 270)) for r in rows)
     print(f"\ngeometry axis right on {axis_ok}/{len(rows)} pages")
+    cascade_ok = sum(r[9] == r[3] for r in rows)
+    print(
+        f"cascade (prepare_page's detect_rotation) right on {cascade_ok}/{len(rows)} pages, "
+        f"{sum(r[10] for r in rows) / len(rows):.2f} s CPU per page"
+    )
+    by_accents = [
+        r
+        for r in rows
+        if not r[4]
+        and preprocess.MARKS_MIN_MARGIN <= r[5] < preprocess.UPRIGHT_MIN_MARGIN
+        and r[12] >= preprocess.MARKS_MIN
+        and r[11] >= preprocess.MARKS_UPRIGHT_SHARE
+    ]
+    print(
+        f"margin + accents upright test skips Tesseract on {len(by_accents)} more pages, "
+        f"wrong on {sum(r[3] != 0 for r in by_accents)}"
+    )
+    for want in (0, 180):
+        shares = [r[11] for r in rows if not r[4] and r[3] == want]
+        if shares:
+            print(f"accents above share, pages wanting {want}: {min(shares):.2f}–{max(shares):.2f}")
     upright_skip = [r for r in rows if not r[4] and r[5] >= preprocess.UPRIGHT_MIN_MARGIN]
     print(
         f"geometric upright test skips OSD on {len(upright_skip)} pages, "

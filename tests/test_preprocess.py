@@ -119,3 +119,13 @@ def test_upside_down_page_is_decided_by_strip_reads_without_osd(
     prepared = preprocess.prepare_page(scanned, 300, OcrSettings())
     assert prepared.rotation_deg == 180
     assert calls == []
+
+
+def test_accents_sit_above_letters_on_upright_pages_only(page: Image.Image) -> None:
+    gray = preprocess.to_gray(degrade(page, rotate_deg=1.0, noise=6, seed=2))
+    share, count = preprocess.mark_above_share(gray, 300)
+    turned_share, turned_count = preprocess.mark_above_share(
+        preprocess.rotate_quarters(gray, 180), 300
+    )
+    assert count >= preprocess.MARKS_MIN and turned_count >= preprocess.MARKS_MIN
+    assert share >= preprocess.MARKS_UPRIGHT_SHARE > 0.5 > turned_share
