@@ -414,6 +414,28 @@ def _passages(files: tuple[str, ...], rng: random.Random, size: int) -> list[lis
     return out
 
 
+def _old_ocr_cases(
+    condition: str, passages: list[list[str]], seed: int, wrap: int | None
+) -> list[Case]:
+    """Passages damaged by the independent old-OCR garbler; `wrap`: re-wrap paragraphs first."""
+    rng = random.Random(seed)
+    cases = []
+    for n, passage in enumerate(passages):
+        truth = passage
+        if wrap is not None:
+            truth = [line for paragraph in passage for line in wrap_paragraph(paragraph, wrap)]
+        cases.append(
+            Case(
+                f"{condition}-{n}",
+                condition,
+                truth,
+                [old_ocr_line(x, rng) for x in truth],
+                [True] * len(truth),
+            )
+        )
+    return cases
+
+
 def build_devset(
     seed: int = SEED, per_condition: int = 160, ood: int = 120, wrapped: int = 120
 ) -> list[Case]:
@@ -447,31 +469,10 @@ def build_devset(
             )
         )
     # the independent garbler: appended after the others so their cases stay as they were
-    old_rng = random.Random(seed + 1)
     start = per_condition * len(conditions)
-    for n, passage in enumerate(passages[start : start + per_condition]):
-        cases.append(
-            Case(
-                f"oldocr-{n}",
-                "oldocr",
-                passage,
-                [old_ocr_line(x, old_rng) for x in passage],
-                [True] * len(passage),
-            )
-        )
-    wrap_rng = random.Random(seed + 2)
+    cases += _old_ocr_cases("oldocr", passages[start : start + per_condition], seed + 1, None)
     start += per_condition
-    for n, passage in enumerate(passages[start : start + wrapped]):
-        truth = [line for paragraph in passage for line in wrap_paragraph(paragraph)]
-        cases.append(
-            Case(
-                f"wrapped-{n}",
-                "wrapped",
-                truth,
-                [old_ocr_line(x, wrap_rng) for x in truth],
-                [True] * len(truth),
-            )
-        )
+    cases += _old_ocr_cases("wrapped", passages[start : start + wrapped], seed + 2, WRAP_WIDTH)
     return cases
 
 

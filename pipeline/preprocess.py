@@ -182,7 +182,10 @@ class _Geometry:
 
 
 def _geometry(gray: np.ndarray, dpi: int) -> _Geometry:
-    ink, _ = _analysis_image(gray, dpi)
+    return _ink_geometry(_analysis_image(gray, dpi)[0])
+
+
+def _ink_geometry(ink: np.ndarray) -> _Geometry:
     glyphs = _glyphs(ink)
     if glyphs.count < MIN_GLYPHS:
         return _Geometry(False, 0.0, 0.0, glyphs.count)
@@ -264,14 +267,15 @@ def detect_rotation(
     the better strip decides. Two strip reads (~0.35 s each) cost less than one OSD of
     the page (~0.6 s at any resolution) and were right as often (`orientation_log.txt`).
     """
-    geo = _geometry(gray, dpi)
+    ink, _ = _analysis_image(gray, dpi)  # one ink mask for the geometry and the accents
+    geo = _ink_geometry(ink)
     if geo.glyphs < MIN_GLYPHS:
         return 0, 0.0  # (nearly) blank page: nothing to turn
     if not settings.osd:
         return 0, geo.skew_deg if not geo.sideways else 0.0
     if not geo.sideways and geo.upright_margin >= UPRIGHT_MIN_MARGIN:
         return 0, geo.skew_deg
-    marks = mark_above_share(gray, dpi)
+    marks = _ink_mark_above_share(ink)
     if _looks_upright(geo, *marks):
         return 0, geo.skew_deg
     confs: dict[int, float] = {}
@@ -320,7 +324,10 @@ def mark_above_share(gray: np.ndarray, dpi: int) -> tuple[float, int]:
     gray clean-up (`orientation_log.txt`, hard pages): upright 0.62–0.91, upside down
     0.09–0.33; without the clean-up, shaded pages reached 0.47 upright and 0.55 upside down.
     """
-    ink, _ = _analysis_image(gray, dpi)
+    return _ink_mark_above_share(_analysis_image(gray, dpi)[0])
+
+
+def _ink_mark_above_share(ink: np.ndarray) -> tuple[float, int]:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     size = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     if (size >= 3).sum() < MIN_GLYPHS:

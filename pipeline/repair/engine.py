@@ -7,6 +7,7 @@ step stays a small function elsewhere and the order lives here.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -343,13 +344,19 @@ class RepairEngine:
         out: list[LineRepair] = []
         previous_tail: list[str] = []
         forced_by_line = list_letter_fixes(tokens_per_line)
+        is_syllable = self.inventory.is_syllable
+        fixes_per_line = [normalize_punctuation(t, is_syllable) for t in tokens_per_line]
         for k, (line, line_id, tokens, assessment) in enumerate(
             zip(lines, line_ids, tokens_per_line, assessments, strict=True)
         ):
-            lookahead: list[Slot] = []
+            lookahead = None
             if k + 1 < len(lines) and continues(line, tokens_per_line[k + 1]):
-                lookahead = self.lookahead_slots(
-                    tokens_per_line[k + 1], assessments[k + 1], forced_by_line.get(k + 1)
+                lookahead = functools.partial(
+                    self.lookahead_slots,
+                    tokens_per_line[k + 1],
+                    assessments[k + 1],
+                    fixes_per_line[k + 1],
+                    forced_by_line.get(k + 1),
                 )
             repaired = self.repair_line(
                 line,
@@ -361,6 +368,7 @@ class RepairEngine:
                 settings,
                 forced_by_line.get(k),
                 lookahead,
+                fixes_per_line[k],
             )
             out.append(repaired)
             previous_tail = _tail(tokenize(repaired.text), repaired.text)
@@ -370,6 +378,7 @@ class RepairEngine:
         self,
         tokens: list[Token],
         assessment: LineAssessment,
+        fixes: dict[int, tuple[str, str]],
         forced: dict[int, Candidate] | None = None,
     ) -> list[Slot]:
         """Slots of the first LOOKAHEAD words of the next line: right context for a line's end.
@@ -384,12 +393,8 @@ class RepairEngine:
             return []
         cut = words[min(LOOKAHEAD, len(words)) - 1] + 1
         head = tokens[:cut]
-        fixes = {
-            i: fix
-            for i, fix in normalize_punctuation(tokens, self.inventory.is_syllable).items()
-            if i < cut
-        }
-        slots, _ = self.build_slots(head, assessment, (), fixes, forced)
+        head_fixes = {i: fix for i, fix in fixes.items() if i < cut}
+        slots, _ = self.build_slots(head, assessment, (), head_fixes, forced)
         if slots:
             slots[-1].merge_with_next = ()
         return slots
@@ -404,14 +409,18 @@ class RepairEngine:
         style: str | None,
         settings: RepairSettings,
         forced: dict[int, Candidate] | None = None,
-        lookahead: Sequence[Slot] = (),
+        lookahead: Callable[[], list[Slot]] | None = None,
+        fixes: dict[int, tuple[str, str]] | None = None,
     ) -> LineRepair:
         """Decode one line and turn the choices into text and Edits.
 
-        `lookahead`: slots of the next line's first words when the sentence runs on there
-        (right context only: their choices make no edits, and no end of sentence is scored).
+        `lookahead` builds the slots of the next line's first words when the sentence runs
+        on there (right context only: their choices make no edits, and no end of sentence
+        is scored); it is called only when the line is decoded at all. `fixes`: this line's
+        `normalize_punctuation` result when the caller already has it.
         """
-        fixes = normalize_punctuation(tokens, self.inventory.is_syllable)
+        if fixes is None:
+            fixes = normalize_punctuation(tokens, self.inventory.is_syllable)
         edits: list[Edit] = [
             Edit(
                 line_id,
@@ -439,13 +448,14 @@ class RepairEngine:
         # the dictionary bonus only where marks alone are missing (measured: it does not
         # help garbled passages, and costs a third of their decoding time)
         use_bonus = WORD_BONUS and "garbled" not in assessment.token_modes.values()
+        right = lookahead() if lookahead is not None else []
         choices, logprob = decode(
-            slots + list(lookahead),
+            slots + right,
             self.lm,
             beam=beam,
             pair_bonus=self.pair_bonus if use_bonus else None,
             window=WINDOW["garbled" if garbled else "stripped"],
-            final=not lookahead,
+            final=not right,
         )
         damaged_conf: list[float] = [NORMALIZE_CONFIDENCE] if edits else []
         for choice in choices:
