@@ -117,28 +117,41 @@ def child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def cpu_per_page(pages: list[Path], work: Path, extra: list[str]) -> tuple[float, float, float]:
+def cpu_per_page(
+    pages: list[Path], work: Path, extra: list[str], rounds: int = 3
+) -> tuple[float, float, float]:
     """CPU seconds per page: raw tesseract; vidoc all-in; vidoc per extra page (no start-up).
 
     vidoc reads the pages as one multi-page TIFF: a single document runs in the vidoc
     process itself, so its tesseract children are reaped by it and their CPU is counted.
-    The marginal cost compares the N-page TIFF with a 1-page TIFF of the first page.
+    The marginal cost compares the N-page TIFF with a 1-page TIFF of the first page. The
+    three are measured in interleaved rounds and the medians kept: on this shared machine
+    one round's marginal figure moved by ±0.15 s.
     """
-    before = child_cpu()
-    for page in pages:
-        subprocess.run(["tesseract", str(page), "-", "-l", "vie", "--psm", "3"], env=ENV,
-                       capture_output=True, check=True)
-    raw = (child_cpu() - before) / len(pages)
     images = [Image.open(page) for page in pages]
-    costs = []
+    tiffs = {}
     for count in (len(pages), 1):
-        tiff = work / f"pages{count}.tif"
-        images[0].save(tiff, save_all=True, append_images=images[1:count],
+        tiffs[count] = work / f"pages{count}.tif"
+        images[0].save(tiffs[count], save_all=True, append_images=images[1:count],
                        compression="tiff_deflate", dpi=(300, 300))
+    raws, all_ins, marginals = [], [], []
+    for number in range(rounds):
         before = child_cpu()
-        run_vidoc(tiff, work / f"cpu{count}", "-w", "1", *extra)
-        costs.append(child_cpu() - before)
-    return raw, costs[0] / len(pages), (costs[0] - costs[1]) / (len(pages) - 1)
+        for page in pages:
+            subprocess.run(["tesseract", str(page), "-", "-l", "vie", "--psm", "3"], env=ENV,
+                           capture_output=True, check=True)
+        raws.append((child_cpu() - before) / len(pages))
+        costs = []
+        for count in (len(pages), 1):
+            out = work / f"cpu{count}-{number}"
+            before = child_cpu()
+            run_vidoc(tiffs[count], out, "-w", "1", *extra)
+            costs.append(child_cpu() - before)
+            shutil.rmtree(out, ignore_errors=True)
+        all_ins.append(costs[0] / len(pages))
+        marginals.append((costs[0] - costs[1]) / (len(pages) - 1))
+    median = statistics.median
+    return median(raws), median(all_ins), median(marginals)
 
 
 def outputs(outdir: Path) -> dict[str, str]:
@@ -280,9 +293,10 @@ def main() -> None:
         )
         killed = kill_and_resume(inputs, work / "killed", ["-w", "2", *extra], work / "w2")
         rows.append(f"| kill -9 mid-run, then --resume | {killed} | {load()} |")
-        raw_cpu, all_in, marginal = cpu_per_page(paths, work, extra)
+        raw_cpu, all_in, marginal = cpu_per_page(paths, work, extra, args.rounds)
         rows.append(
-            f"| CPU per page (user+sys, load-independent): raw tesseract | {raw_cpu:.2f} s "
+            f"| CPU per page (user+sys, load-independent; median of {args.rounds} interleaved "
+            f"rounds): raw tesseract | {raw_cpu:.2f} s "
             f"| {load()} |"
         )
         rows.append(

@@ -408,13 +408,26 @@ def _skew_after(geo: _Geometry, rotation: int) -> float:
 
 
 def noise_level(gray: np.ndarray) -> float:
-    """Estimated sensor-noise std in grey levels (median absolute Laplacian of the paper)."""
-    small = gray[::2, ::2].astype(np.float32)
-    lap = cv2.Laplacian(small, cv2.CV_32F, ksize=1)
-    paper = small >= np.percentile(small, 50)
+    """Estimated sensor-noise std in grey levels (median absolute Laplacian of the paper).
+
+    Medians come from histograms of the integer images (the same values as sorting, at a
+    fraction of the cost: this runs on every page).
+    """
+    small = np.ascontiguousarray(gray[::2, ::2])
+    lap = np.abs(cv2.Laplacian(small, cv2.CV_16S, ksize=1))
+    paper = small >= _histogram_median(np.bincount(small.ravel(), minlength=256))
     if not paper.any():
         return 0.0
-    return float(np.median(np.abs(lap[paper])) * 1.4826 / math.sqrt(20))
+    return float(_histogram_median(np.bincount(lap[paper])) * 1.4826 / math.sqrt(20))
+
+
+def _histogram_median(counts: np.ndarray) -> float:
+    """Median of the values whose histogram (value -> count) is `counts` (numpy's definition)."""
+    total = int(counts.sum())
+    cumulative = np.cumsum(counts)
+    low = int(np.searchsorted(cumulative, (total - 1) // 2 + 1))
+    high = int(np.searchsorted(cumulative, total // 2 + 1))
+    return (low + high) / 2
 
 
 def denoise(gray: np.ndarray) -> np.ndarray:
