@@ -98,6 +98,27 @@ def test_resume_skips_finished_and_redoes_changed(tmp_path: Path) -> None:
     assert len(manifest_lines(outdir)) == 10
 
 
+def test_resume_with_nothing_to_do_keeps_the_report_and_a_change_rewrites_it(
+    tmp_path: Path,
+) -> None:
+    paths = write_texts(tmp_path / "in", 2)
+    outdir = tmp_path / "out"
+    assert run_batch([tmp_path / "in"], settings_for(outdir, workers=1)) == ExitCode.ok
+    report = [outdir / "report.html", outdir / "report" / "documents.csv"]
+    stamps = [path.stat().st_mtime_ns for path in report]
+    assert run_batch([tmp_path / "in"], settings_for(outdir, workers=1, resume=True)) == ExitCode.ok
+    assert [path.stat().st_mtime_ns for path in report] == stamps  # same outcomes: kept
+
+    (outdir / "report.html").unlink()  # a missing piece is rebuilt
+    run_batch([tmp_path / "in"], settings_for(outdir, workers=1, resume=True))
+    assert (outdir / "report.html").is_file()
+
+    paths[0].write_text("Độc lập - Tự do\nnội dung mới\n", encoding="utf-8")
+    run_batch([tmp_path / "in"], settings_for(outdir, workers=1, resume=True))
+    lines = pd.read_csv(outdir / "report" / "lines.csv")
+    assert lines["text"].astype(str).str.contains("nội dung mới").any()
+
+
 def test_names_are_stable_and_never_collide(tmp_path: Path) -> None:
     first = tmp_path / "a" / "report.txt"
     second = tmp_path / "b" / "report.txt"
