@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split
-from pipeline.render import DirectiveLayout, layout_from_corpus
+from pipeline.render import DirectiveLayout, iter_heldout_layouts
 
 DEGRADATIONS: dict[str, dict[str, Any]] = {
     "clean": {},
@@ -24,19 +23,10 @@ DEGRADATIONS: dict[str, dict[str, Any]] = {
 
 def heldout_layouts(limit: int, min_body_chars: int = 1500) -> list[DirectiveLayout]:
     """Up to `limit` held-out official documents with a recognisable header, as layouts."""
-    corpus = default_corpus_dir()
-    if corpus is None:
-        return []
     layouts: list[DirectiveLayout] = []
-    for name in OFFICIAL_FILES:
-        path = corpus / name
-        if not path.exists():
-            continue
-        for document in iter_split(path, heldout=True):
-            layout = layout_from_corpus(document)
-            if layout is None or sum(len(p) for p in layout.body) < min_body_chars:
-                continue
+    for layout in iter_heldout_layouts():
+        if sum(len(p) for p in layout.body) >= min_body_chars:
             layouts.append(layout)
             if len(layouts) >= limit:
-                return layouts
+                break
     return layouts

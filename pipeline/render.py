@@ -16,7 +16,7 @@ import io
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -480,3 +480,24 @@ def layout_from_corpus(document: str) -> DirectiveLayout | None:
         layout.signature.append(lines[i])
         i += 1
     return layout
+
+
+def iter_heldout_layouts(corpus_dir: Path | None = None) -> Iterator[DirectiveLayout]:
+    """Held-out official documents of the corpus that parse as directive layouts.
+
+    The one source of rendered benchmark and test pages: never a document the models or
+    dictionaries were built from (`pipeline.corpus.is_heldout`). Nothing when no corpus.
+    """
+    from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split
+
+    corpus = corpus_dir or default_corpus_dir()
+    if corpus is None:
+        return
+    for name in OFFICIAL_FILES:
+        path = corpus / name
+        if not path.exists():
+            continue
+        for document in iter_split(path, heldout=True):
+            layout = layout_from_corpus(document)
+            if layout is not None:
+                yield layout

@@ -31,7 +31,7 @@ from pipeline.render import (
     MARGINS_MM,
     DirectiveLayout,
     font,
-    layout_from_corpus,
+    iter_heldout_layouts,
     render_document,
 )
 
@@ -119,23 +119,14 @@ def one_page_layout(layout: DirectiveLayout, dpi: int = 300) -> DirectiveLayout:
 
 def heldout_hard_layouts(limit: int, corpus_dir: Path | None = None) -> list[DirectiveLayout]:
     """Up to `limit` held-out official documents with a header and signature, one page each."""
-    from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split
-
-    corpus = corpus_dir or default_corpus_dir()
-    if corpus is None:
-        return []
     out: list[DirectiveLayout] = []
-    for name in OFFICIAL_FILES:
-        path = corpus / name
-        if not path.exists():
+    for layout in iter_heldout_layouts(corpus_dir):
+        if not layout.signature or sum(map(len, layout.body)) < 800:
             continue
-        for document in iter_split(path, heldout=True):
-            layout = layout_from_corpus(document)
-            if layout is None or not layout.signature or sum(map(len, layout.body)) < 800:
-                continue
-            out.append(one_page_layout(layout))
-            if len(out) >= limit:
-                return out
+        out.append(one_page_layout(layout))
+        if len(out) >= limit:
+            break
+    return out
     return out
 
 
