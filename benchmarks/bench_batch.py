@@ -172,7 +172,13 @@ def outputs(outdir: Path) -> dict[str, str]:
 
 
 def peak_tree_rss(command: list[str]) -> tuple[float, float]:
-    """Run `command`; return (peak summed RSS of its process tree, seconds), sampled every 50 ms."""
+    """Run `command`; return (peak summed RSS of its process tree, seconds), sampled every 50 ms.
+
+    A child caught between fork and exec still runs the parent's program and shares all of
+    its pages; adding its RSS would count the parent twice (one such sample put a 10-page
+    run at 418 MiB instead of about 270), so children with the parent's command line are
+    left out.
+    """
     import psutil
 
     started = time.perf_counter()
@@ -180,6 +186,10 @@ def peak_tree_rss(command: list[str]) -> tuple[float, float]:
         command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     root = psutil.Process(process.pid)
+    try:
+        root_command = root.cmdline()
+    except psutil.Error:
+        root_command = []
     peak = 0
     while process.poll() is None:
         try:
@@ -187,6 +197,8 @@ def peak_tree_rss(command: list[str]) -> tuple[float, float]:
             total = 0
             for member in tree:
                 try:
+                    if member is not root and member.cmdline() == root_command:
+                        continue  # forked, not yet exec'd: the parent's own pages
                     total += member.memory_info().rss
                 except psutil.Error:
                     pass

@@ -59,6 +59,11 @@ PREPRUNE_MARGIN = 3.0
 PREPRUNE_FAN = 4
 """Best neighbours each candidate is joined to in the pre-pass (a beam of the pre-pass)."""
 WordConfs = Sequence[Sequence[tuple[str, float]] | None]
+ADAPT = True
+"""Second decode of lines holding a garbled form the document repeats, with the channel
+re-estimated on the document (`adapt.py`)."""
+TokenShifts = dict[int, dict[tuple[str, ...], float]]
+"""token index → candidate syllables → channel cost change (log10) learned from the document."""
 
 
 @dataclass
@@ -107,8 +112,12 @@ class RepairEngine:
         context: Sequence[str] = (),
         fixes: dict[int, tuple[str, str]] | None = None,
         forced: dict[int, Candidate] | None = None,
+        shifts: TokenShifts | None = None,
     ) -> tuple[list[Slot], list[int | None]]:
-        """Slots of one line (after `context` syllables); the token index each slot stands for."""
+        """Slots of one line (after `context` syllables); the token index each slot stands for.
+
+        `shifts`: per token, channel cost changes learned from the document (`adapt.py`).
+        """
         slots: list[Slot] = [Slot((Candidate((s,), 0.0, "keep"),)) for s in context]
         owners: list[int | None] = [None] * len(slots)
         protected = {
@@ -132,6 +141,8 @@ class RepairEngine:
             elif token.is_word and i in assessment.token_modes and i not in protected:
                 mode = assessment.token_modes[i]
                 cands = self.generator.for_token(token.text, mode, suspicious=mode == "garbled")
+                if shifts and i in shifts:
+                    cands = _shifted(cands, shifts[i])
             elif token.is_word and i in assessment.suspicious:
                 cands = self._clean_candidates(token.text, confs.get(i, -1.0))
             elif token.is_word and i not in protected:
@@ -341,16 +352,13 @@ class RepairEngine:
         ]
         assessments = self.assess(tokens_per_line, confs)
         style = detect_style("\n".join(lines))
-        out: list[LineRepair] = []
-        previous_tail: list[str] = []
         forced_by_line = list_letter_fixes(tokens_per_line)
         is_syllable = self.inventory.is_syllable
         fixes_per_line = [normalize_punctuation(t, is_syllable) for t in tokens_per_line]
-        for k, (line, line_id, tokens, assessment) in enumerate(
-            zip(lines, line_ids, tokens_per_line, assessments, strict=True)
-        ):
+
+        def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None
-            if k + 1 < len(lines) and continues(line, tokens_per_line[k + 1]):
+            if k + 1 < len(lines) and continues(lines[k], tokens_per_line[k + 1]):
                 lookahead = functools.partial(
                     self.lookahead_slots,
                     tokens_per_line[k + 1],
@@ -358,20 +366,33 @@ class RepairEngine:
                     fixes_per_line[k + 1],
                     forced_by_line.get(k + 1),
                 )
-            repaired = self.repair_line(
-                line,
-                line_id,
-                tokens,
-                assessment,
-                previous_tail,
+            return self.repair_line(
+                lines[k],
+                line_ids[k],
+                tokens_per_line[k],
+                assessments[k],
+                tail,
                 style,
                 settings,
                 forced_by_line.get(k),
                 lookahead,
                 fixes_per_line[k],
+                shifts,
             )
-            out.append(repaired)
-            previous_tail = _tail(tokenize(repaired.text), repaired.text)
+
+        out: list[LineRepair] = []
+        tails: list[list[str]] = [[]]
+        for k in range(len(lines)):
+            out.append(repair(k, tails[k]))
+            tails.append(_tail(tokenize(out[k].text), out[k].text))
+        if ADAPT:
+            from pipeline.repair.adapt import document_shifts
+
+            for k, line_shifts in sorted(
+                document_shifts(self, tokens_per_line, assessments, out).items()
+            ):
+                tail = _tail(tokenize(out[k - 1].text), out[k - 1].text) if k else []
+                out[k] = repair(k, tail, line_shifts)
         return out
 
     def lookahead_slots(
@@ -411,6 +432,7 @@ class RepairEngine:
         forced: dict[int, Candidate] | None = None,
         lookahead: Callable[[], list[Slot]] | None = None,
         fixes: dict[int, tuple[str, str]] | None = None,
+        shifts: TokenShifts | None = None,
     ) -> LineRepair:
         """Decode one line and turn the choices into text and Edits.
 
@@ -434,7 +456,7 @@ class RepairEngine:
             )
             for i, (after, why) in sorted(fixes.items())
         ]
-        slots, owners = self.build_slots(tokens, assessment, context, fixes, forced)
+        slots, owners = self.build_slots(tokens, assessment, context, fixes, forced, shifts)
         if not forced and all(
             len(slot.candidates) == 1 and not slot.merge_with_next for slot in slots
         ):
@@ -485,6 +507,8 @@ class RepairEngine:
             kind = "diacritics" if base_of(before) == base_of(after) else "ocr"
             mode = assessment.token_modes.get(owner_ids[0], "clean")  # type: ignore[arg-type]
             reason = _reason(mode, choice, kind)
+            if shifts and choice.candidate.syllables in shifts.get(owner_ids[0], {}):  # type: ignore[arg-type]
+                reason += "; this document repeats the form: channel re-estimated on it"
             if choice.confidence < settings.flag_below:
                 reason += "; low confidence, please check"
             edits.append(
@@ -668,6 +692,18 @@ def apply_edits(line: str, edits: Sequence[Edit]) -> str:
         pos = edit.end
     out.append(line[pos:])
     return "".join(out)
+
+
+def _shifted(
+    candidates: tuple[Candidate, ...], shift: dict[tuple[str, ...], float]
+) -> tuple[Candidate, ...]:
+    """Candidates with the document's channel cost changes applied (never below zero)."""
+    return tuple(
+        Candidate(c.syllables, max(0.0, c.cost + shift[c.syllables]), c.kind)
+        if c.syllables in shift and c.kind != "keep"
+        else c
+        for c in candidates
+    )
 
 
 def _cheapest(candidates: Sequence[Candidate]) -> list[Candidate]:
