@@ -186,13 +186,10 @@ def peak_tree_rss(command: list[str]) -> tuple[float, float]:
         command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     root = psutil.Process(process.pid)
-    try:
-        root_command = root.cmdline()
-    except psutil.Error:
-        root_command = []
     peak = 0
     while process.poll() is None:
         try:
+            root_command = root.cmdline()  # read each time: at first it may not have exec'd yet
             tree = [root, *root.children(recursive=True)]
             total = 0
             for member in tree:
