@@ -79,3 +79,12 @@ def test_document_repeating_a_valid_looking_garble_is_repaired_by_its_contexts()
     words_after = after.replace(",", " ").replace(".", " ").split()
     assert words_after.count("trong") > words_before.count("trong")
     assert words_after.count("trong") >= 3
+
+
+def test_a_two_token_form_is_read_as_one_place() -> None:
+    # output of the first pass per token of "a b c d" (spaces are empty tokens)
+    line = [["kinh"], [], ["tế"], [], ["đá"], [], ["bằng"], [], ["được"], [], ["ghi"]]
+    assert adapt._first_pass(line, (4, 6)) == ("đá", "bằng")
+    assert adapt._first_pass(line, 4) == ("đá",)
+    assert adapt._context(line, (4, 6)) == (["kinh", "tế"], ["được", "ghi"])
+    assert adapt._context(line, 2) == (["kinh"], ["đá", "bằng"])

@@ -4,7 +4,8 @@ Why: an OCR engine misreads the same letters of the same font the same way all t
 document, so one printed word can come out as the same wrong form ten times, often as a
 form whose stripped reading is itself a word. A single occurrence rarely gives the
 language model the margin to overturn the general channel's prior, but the occurrences
-agree with each other. For each garbled form seen at least MIN_REPEATS times, this is one
+agree with each other. For each garbled form seen at least MIN_REPEATS times (a token, or
+two tokens a space apart: a word OCR split in two, whose candidates are merges), this is one
 small expectation-maximisation of the channel P(form | intended word) on the document:
 
 - E: each occurrence's candidates are weighed by the LM in the context the first pass
@@ -47,8 +48,10 @@ ROUNDS = 2
 LEFT = 3
 RIGHT = 2
 
-Shifts = dict[int, dict[int, dict[tuple[str, ...], float]]]
-"""line index → token index → candidate syllables → channel cost shift (log10)."""
+Place = int | tuple[int, int]
+"""A token index, or the first and second token of a two-token form (merge candidates)."""
+Shifts = dict[int, dict[Place, dict[tuple[str, ...], float]]]
+"""line index → place → candidate syllables → channel cost shift (log10)."""
 
 
 def output_words(tokens: list[Token], repaired: LineRepair) -> list[list[str]]:
@@ -74,12 +77,23 @@ def document_shifts(
     assessments: Sequence[LineAssessment],
     repaired: Sequence[LineRepair],
 ) -> Shifts:
-    """Cost shifts for the candidates of repeated garbled forms (empty when none repeat)."""
-    places: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    """Cost shifts for the candidates of repeated garbled forms (empty when none repeat).
+
+    A form is one garbled word token, or two separated by one space (a word OCR split in
+    two; its candidates are the merges, keyed by the pair of token indices).
+    """
+    places: dict[tuple[str, ...], list[tuple[int, Place]]] = defaultdict(list)
     for k, (tokens, assessment) in enumerate(zip(tokens_per_line, assessments, strict=True)):
-        for i, mode in assessment.token_modes.items():
-            if mode == "garbled" and tokens[i].is_word and len(tokens[i].text) > 1:
-                places[tokens[i].text.lower()].append((k, i))
+        garbled = sorted(
+            i for i, mode in assessment.token_modes.items()
+            if mode == "garbled" and tokens[i].is_word
+        )
+        for i in garbled:
+            if len(tokens[i].text) > 1:
+                places[(tokens[i].text.lower(),)].append((k, i))
+            j = i + 2
+            if j in assessment.token_modes and tokens[i + 1].text == " " and tokens[j].is_word:
+                places[(tokens[i].text.lower(), tokens[j].text.lower())].append((k, (i, j)))
     repeated = {form: where for form, where in places.items() if len(where) >= MIN_REPEATS}
     if not repeated:
         return {}
@@ -87,28 +101,46 @@ def document_shifts(
         output_words(tokens, result)
         for tokens, result in zip(tokens_per_line, repaired, strict=True)
     ]
-    damaged = {k for places_ in repeated.values() for k, _ in places_} | {
-        k for k, a in enumerate(assessments) if "garbled" in a.token_modes.values()
-    }
+    damaged = {k for k, a in enumerate(assessments) if "garbled" in a.token_modes.values()}
     meant = Counter(w for k in damaged for token in words[k] for w in token)  # damaged lines only
     shifts: Shifts = {}
     for form, where in repeated.items():
-        candidates = [
-            c for c in engine.generator.for_token(form, "garbled", suspicious=True)
-            if c.kind != "keep"
-        ]
-        if len(candidates) < 2:
+        generated = (
+            engine.generator.for_token(form[0], "garbled", suspicious=True)
+            if len(form) == 1
+            else engine.generator.for_merge(form[0], form[1], "garbled")
+        )
+        candidates = [c for c in generated if c.kind != "keep"]
+        if len(candidates) < 2 and len(form) == 1:
             continue
+        if not candidates:
+            continue
+        first_pass = [_first_pass(words[k], place) for k, place in where]
         lm_scores = [
-            [_window(engine.lm, *_context(words, k, i), c) for c in candidates] for k, i in where
+            [_window(engine.lm, *_context(words[k], place), c) for c in candidates]
+            for k, place in where
         ]
+        if len(form) == 2:  # the merges compete with what the first pass made of the pair
+            candidates.append(Candidate(("\0pair",), 0.0, "keep"))
+            for scores, (k, place), made in zip(lm_scores, where, first_pass, strict=True):
+                unmerged = Candidate(made, 0.0, "keep")
+                scores.append(_window(engine.lm, *_context(words[k], place), unmerged))
         others = meant.copy()
-        for k, i in where:  # what the first pass made of these occurrences is re-estimated
-            others.subtract(words[k][i])
-        for (k, i), cost_shift in zip(where, _estimate(candidates, lm_scores, others), strict=True):
-            if any(option != tuple(words[k][i]) for option in cost_shift):
-                shifts.setdefault(k, {})[i] = cost_shift  # else the first pass already agreed
+        for made in first_pass:  # what the first pass made of these is re-estimated
+            others.subtract(made)
+        estimates = _estimate(candidates, lm_scores, others)
+        for estimate in estimates:
+            estimate.pop(("\0pair",), None)
+        for (k, place), made, cost_shift in zip(where, first_pass, estimates, strict=True):
+            if any(option != made for option in cost_shift):  # else the first pass agreed
+                shifts.setdefault(k, {})[place] = cost_shift
     return shifts
+
+
+def _first_pass(line: list[list[str]], place: Place) -> tuple[str, ...]:
+    if isinstance(place, int):
+        return tuple(line[place])
+    return tuple(w for i in range(place[0], place[1] + 1) for w in line[i])
 
 
 def _estimate(
@@ -152,10 +184,10 @@ def _posterior(scores: list[float], channel: list[float]) -> list[float]:
     return [w / total for w in weights]
 
 
-def _context(words: list[list[list[str]]], k: int, i: int) -> tuple[list[str], list[str]]:
-    line = words[k]
-    left = [w for token in line[:i] for w in token][-LEFT:]
-    right = [w for token in line[i + 1 :] for w in token][:RIGHT]
+def _context(line: list[list[str]], place: Place) -> tuple[list[str], list[str]]:
+    first, last = (place, place) if isinstance(place, int) else place
+    left = [w for token in line[:first] for w in token][-LEFT:]
+    right = [w for token in line[last + 1 :] for w in token][:RIGHT]
     return left, right
 
 

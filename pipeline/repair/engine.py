@@ -62,8 +62,9 @@ WordConfs = Sequence[Sequence[tuple[str, float]] | None]
 ADAPT = True
 """Second decode of lines holding a garbled form the document repeats, with the channel
 re-estimated on the document (`adapt.py`)."""
-TokenShifts = dict[int, dict[tuple[str, ...], float]]
-"""token index → candidate syllables → channel cost change (log10) learned from the document."""
+TokenShifts = dict[int | tuple[int, int], dict[tuple[str, ...], float]]
+"""token index (or the two tokens of a split word) → candidate syllables → channel cost
+change (log10) learned from the document."""
 
 
 @dataclass
@@ -184,7 +185,10 @@ class RepairEngine:
                     and self.inventory.is_syllable(second.lower())
                 )
             ):
-                slots[k].merge_with_next = self.generator.for_merge(first, second, mode)
+                merges = self.generator.for_merge(first, second, mode)
+                if shifts and (a, b) in shifts:
+                    merges = _shifted(merges, shifts[(a, b)])
+                slots[k].merge_with_next = merges
         return slots, owners
 
     def _add_context_candidates(
@@ -507,7 +511,8 @@ class RepairEngine:
             kind = "diacritics" if base_of(before) == base_of(after) else "ocr"
             mode = assessment.token_modes.get(owner_ids[0], "clean")  # type: ignore[arg-type]
             reason = _reason(mode, choice, kind)
-            if shifts and choice.candidate.syllables in shifts.get(owner_ids[0], {}):  # type: ignore[arg-type]
+            place = owner_ids[0] if len(owner_ids) == 1 else (owner_ids[0], owner_ids[-1])
+            if shifts and choice.candidate.syllables in shifts.get(place, {}):  # type: ignore[arg-type]
                 reason += "; this document repeats the form: channel re-estimated on it"
             if choice.confidence < settings.flag_below:
                 reason += "; low confidence, please check"
