@@ -6,8 +6,8 @@ Every call goes through `run_tesseract`, so a missing binary or language pack be
 label. Images are passed as an uncompressed PBM/PGM file in a private temporary folder:
 Tesseract reads stdin a byte at a time, which cost 0.15–0.2 s CPU on an A4 300-dpi page
 (≈ 12 % of its OCR time), and these formats cost next to nothing to write.
-`OMP_THREAD_LIMIT=1` is set for the child: with OpenMP threads on a shared 2-core machine a page took 5–9 s
-instead of about 1 s (FINDINGS.md).
+`OMP_THREAD_LIMIT=1` is set for the child: with OpenMP threads on a shared 2-core machine a
+page took 5–9 s instead of about 1 s (FINDINGS.md).
 """
 
 from __future__ import annotations
@@ -101,8 +101,11 @@ def ensure_available(lang: str = "vie", osd: bool = False) -> None:
 
 
 def write_image(image: np.ndarray, folder: Path) -> Path:
-    """Write a uint8 page for Tesseract, lossless and fast to write: PBM when it is already
-    binary (0/255: Tesseract then skips its own thresholding), else PGM; return the path."""
+    """Write a uint8 page for Tesseract (lossless, fast to write); return its path.
+
+    PBM when the page is already binary (0/255: Tesseract then skips its own
+    thresholding), else PGM.
+    """
     binary = image.ndim == 2 and cv2.countNonZero(cv2.inRange(image, 1, 254)) == 0
     path = folder / ("page.pbm" if binary else "page.pgm")
     ok, data = cv2.imencode(path.suffix, image)

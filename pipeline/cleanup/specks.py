@@ -65,7 +65,9 @@ def label_components(ink: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     page); OpenCV refuses past 65,535 components, and a very noisy page then gets 32-bit.
     """
     try:
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8, ltype=cv2.CV_16U)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(
+            ink, connectivity=8, ltype=cv2.CV_16U
+        )
     except cv2.error:
         n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     return n, labels, stats
