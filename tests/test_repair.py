@@ -150,6 +150,18 @@ def test_sample_garbled_passage_becomes_vietnamese() -> None:
 # -- edits --------------------------------------------------------------------------------------
 
 
+def test_a_stray_combining_mark_stays_inside_its_word() -> None:
+    # "è" + U+0302: NFC cannot fold the circumflex in (OCR or a bad converter wrote it)
+    word = "Vie\u0300\u0302t"
+    tokens = tokenize(f"giua {word} Nam")
+    assert [t.text for t in tokens if t.kind != "space"] == ["giua", word, "Nam"]
+    _engine()
+    from pipeline.repair import repair_text
+
+    result = repair_text(f"quan he giua {word} Nam voi cac nuoc")
+    assert result.text.split(" ")[3:5] == ["Việt", "Nam"]  # the space survives, the mark goes
+
+
 def test_edits_reproduce_output_and_point_into_original() -> None:
     _engine()
     from pipeline.repair import apply_edits, repair_text

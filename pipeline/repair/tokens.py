@@ -23,7 +23,9 @@ _URL = r"(?:https?://|www\.)\S+[^\s.,;:!?)\]}\"'”’]|[\w.+-]+@[\w-]+(?:\.[\w-
 # a run of letters/digits joined by - / . , : that contains a digit or a slash
 _JOINED = r"[^\W_]+(?:[-/.,:][^\W_]+)+"
 _HAS_DIGIT_WORD = r"[^\W_]*\d[^\W_]*"
-_WORD = r"[^\W\d_]+"
+_WORD = r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f])*"
+"""Letters, with any combining mark NFC could not fold into them ("è" + U+0302 from OCR or a
+bad converter): a stray mark stays inside its word instead of cutting it in two."""
 _SPACE = r"\s+"
 _TOKEN_RE = re.compile(
     rf"(?P<url>{_URL})|(?P<joined>{_JOINED})|(?P<digit>{_HAS_DIGIT_WORD})"
