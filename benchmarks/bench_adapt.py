@@ -40,6 +40,7 @@ from devset import (  # noqa: E402
     _valid_neighbour,
     old_ocr_line,
     old_ocr_word,
+    split_affixes,
     strip_marks,
     wrap_paragraph,
 )
@@ -69,12 +70,6 @@ def documents(limit: int) -> list[list[str]]:
     return out
 
 
-def _core(word: str) -> tuple[str, str, str]:
-    lead = len(word) - len(word.lstrip("([“\"'"))
-    trail = len(word) - len(word.rstrip(".,;:!?)]”\"'"))
-    return word[:lead], word[lead : len(word) - trail], word[len(word) - trail :]
-
-
 def damage(lines: list[str], rng: random.Random, kind: str = "any") -> list[str]:
     """Old-OCR damage everywhere, plus one fixed damaged form for a few repeated word types.
 
@@ -83,9 +78,8 @@ def damage(lines: list[str], rng: random.Random, kind: str = "any") -> list[str]
     syllable one edit away, as "trong" printed "truong": the hardest class, where no
     single occurrence looks damaged).
     """
-    counts = Counter(
-        _core(w)[1].lower() for line in lines for w in line.split(" ") if _core(w)[1].isalpha()
-    )
+    cores = [split_affixes(w)[1] for line in lines for w in line.split(" ")]
+    counts = Counter(core.lower() for core in cores if core.isalpha())
     repeated = sorted(w for w, n in counts.items() if n >= MIN_OCCURRENCES and len(w) >= 2)
     rng.shuffle(repeated)
     systematic: dict[str, str] = {}
@@ -104,7 +98,7 @@ def damage(lines: list[str], rng: random.Random, kind: str = "any") -> list[str]
     for line in lines:
         words = []
         for word in line.split(" "):
-            head, core, tail = _core(word)
+            head, core, tail = split_affixes(word)
             if core.lower() in systematic and rng.random() < SYSTEMATIC_SHARE:
                 words.append(head + _keep_case(core, systematic[core.lower()]) + tail)
             else:

@@ -55,6 +55,7 @@ def _measure(label, image, name, params, turn, tilt, settings):
     # the whole cascade as prepare_page runs it (after the gray clean-up), and its cost
     clean = cleanup.clean_gray(gray, dpi)
     share, marks = preprocess.mark_above_share(clean, dpi)
+    by_accents = preprocess._looks_upright(geo, share, marks)
     cpu = _cpu_seconds()
     cascade, _ = preprocess.detect_rotation(clean, dpi, settings, "bench")
     cascade_cpu = _cpu_seconds() - cpu
@@ -68,7 +69,7 @@ def _measure(label, image, name, params, turn, tilt, settings):
     )
     return (
         label, name, turn, want, geo.sideways, geo.upright_margin, osd, second, osd_s,
-        cascade, cascade_cpu, share, marks,
+        cascade, cascade_cpu, share, marks, by_accents,
     )  # fmt: skip
 
 
@@ -121,14 +122,7 @@ def main() -> int:
         f"cascade (prepare_page's detect_rotation) right on {cascade_ok}/{len(rows)} pages, "
         f"{sum(r[10] for r in rows) / len(rows):.2f} s CPU per page"
     )
-    by_accents = [
-        r
-        for r in rows
-        if not r[4]
-        and preprocess.MARKS_MIN_MARGIN <= r[5] < preprocess.UPRIGHT_MIN_MARGIN
-        and r[12] >= preprocess.MARKS_MIN
-        and r[11] >= preprocess.MARKS_UPRIGHT_SHARE
-    ]
+    by_accents = [r for r in rows if r[13] and r[5] < preprocess.UPRIGHT_MIN_MARGIN]
     print(
         f"margin + accents upright test skips Tesseract on {len(by_accents)} more pages, "
         f"wrong on {sum(r[3] != 0 for r in by_accents)}"

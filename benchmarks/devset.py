@@ -142,6 +142,13 @@ def garble_word(word: str, rng: random.Random) -> str:
     return out if rng.random() < 0.1 else strip_marks(out)
 
 
+def split_affixes(word: str) -> tuple[str, str, str]:
+    """A space-separated word as (opening punctuation, the word itself, closing punctuation)."""
+    lead = len(word) - len(word.lstrip("([“\"'"))
+    trail = len(word) - len(word.rstrip(".,;:!?)]”\"'"))
+    return word[:lead], word[lead : len(word) - trail], word[len(word) - trail :]
+
+
 def garble_line(line: str, rng: random.Random, rate: float) -> str:
     """Strip a line and garble about `rate` of its words; sometimes merge or split words."""
     words = line.split(" ")
@@ -151,14 +158,12 @@ def garble_line(line: str, rng: random.Random, rate: float) -> str:
         word = words[i]
         letters = any(c.isalpha() for c in word) and not any(c.isdigit() for c in word)
         if letters and rng.random() < rate:
-            lead = len(word) - len(word.lstrip("([“\"'"))
-            trail = len(word) - len(word.rstrip(".,;:!?)]”\"'"))
-            core = word[lead : len(word) - trail] if trail else word[lead:]
+            head, core, tail = split_affixes(word)
             if core and core.isalpha():
                 kind = rng.random()
                 if kind < 0.06 and i + 1 < len(words) and words[i + 1].isalpha():  # lost space
                     merged = strip_marks(core + words[i + 1])
-                    out.append(word[:lead] + merged)
+                    out.append(head + merged)
                     i += 2
                     continue
                 if kind < 0.09 and len(core) >= 4:  # added space
@@ -166,7 +171,7 @@ def garble_line(line: str, rng: random.Random, rate: float) -> str:
                     garbled = strip_marks(core[:cut]) + " " + strip_marks(core[cut:])
                 else:
                     garbled = garble_word(core, rng)
-                out.append(word[:lead] + garbled + (word[len(word) - trail :] if trail else ""))
+                out.append(head + garbled + tail)
                 i += 1
                 continue
         out.append(strip_marks(word))
@@ -328,10 +333,7 @@ def old_ocr_line(line: str, rng: random.Random, rate: float = OLD_OCR_RATE) -> s
     i = 0
     while i < len(words):
         word = words[i]
-        lead = len(word) - len(word.lstrip("([“\"'"))
-        trail = len(word) - len(word.rstrip(".,;:!?)]”\"'"))
-        core = word[lead : len(word) - trail]
-        head, tail = word[:lead], word[len(word) - trail :]
+        head, core, tail = split_affixes(word)
         if not (core and core.isalpha()):
             out.append(strip_marks(word))
             i += 1

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.repair.candidates import Candidate
+from pipeline.repair.decode import window_score
 from pipeline.repair.detect import LineAssessment
 from pipeline.repair.tokens import Token, tokenize
 
@@ -50,8 +51,10 @@ RIGHT = 2
 
 Place = int | tuple[int, int]
 """A token index, or the first and second token of a two-token form (merge candidates)."""
-Shifts = dict[int, dict[Place, dict[tuple[str, ...], float]]]
-"""line index → place → candidate syllables → channel cost shift (log10)."""
+TokenShifts = dict[Place, dict[tuple[str, ...], float]]
+"""Of one line: place → candidate syllables → channel cost shift (log10)."""
+Shifts = dict[int, TokenShifts]
+"""line index → that line's TokenShifts."""
 
 
 def output_words(tokens: list[Token], repaired: LineRepair) -> list[list[str]]:
@@ -111,9 +114,7 @@ def document_shifts(
             else engine.generator.for_merge(form[0], form[1], "garbled")
         )
         candidates = [c for c in generated if c.kind != "keep"]
-        if len(candidates) < 2 and len(form) == 1:
-            continue
-        if not candidates:
+        if len(candidates) < (2 if len(form) == 1 else 1):  # a pair also competes with itself
             continue
         first_pass = [_first_pass(words[k], place) for k, place in where]
         lm_scores = [
@@ -196,8 +197,4 @@ def _window(lm: Any, left: list[str], right: list[str], candidate: Candidate) ->
     state = lm.lm.null_state()
     for word in left:
         _, state = lm.advance(state, word)
-    score = 0.0
-    for word in (*candidate.syllables, *right):
-        lp, state = lm.advance(state, word)
-        score += lp
-    return score
+    return window_score(lm, state, candidate, right) + candidate.cost

@@ -193,7 +193,7 @@ def _add_posteriors(
         for idx, option in enumerate(alternatives):
             if option is choice.candidate or option.syllables == choice.candidate.syllables:
                 chosen_index = idx
-            scores.append(_window_score(lm, left, option, right))
+            scores.append(window_score(lm, left, option, right))
         top = max(scores)
         weights = [10 ** (POSTERIOR_SCALE * (s - top)) for s in scores]
         choice.confidence = weights[chosen_index] / sum(weights)
@@ -215,7 +215,8 @@ def _alternatives(slots: Sequence[Slot], choice: Choice) -> list[Candidate]:
     return out
 
 
-def _window_score(lm: ScoringModel, state: Any, option: Candidate, right: list[str]) -> float:
+def window_score(lm: ScoringModel, state: Any, option: Candidate, right: list[str]) -> float:
+    """log10 score of `option` (minus its channel cost) and the `right` words after `state`."""
     score = -option.cost
     for syllable in option.syllables:
         lp, state = lm.advance(state, syllable)

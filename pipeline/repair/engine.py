@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pipeline.config import RepairSettings
 from pipeline.document import Edit, nfc
+from pipeline.repair.adapt import TokenShifts, document_shifts
 from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import Choice, Slot, decode
@@ -62,9 +63,6 @@ WordConfs = Sequence[Sequence[tuple[str, float]] | None]
 ADAPT = True
 """Second decode of lines holding a garbled form the document repeats, with the channel
 re-estimated on the document (`adapt.py`)."""
-TokenShifts = dict[int | tuple[int, int], dict[tuple[str, ...], float]]
-"""token index (or the two tokens of a split word) → candidate syllables → channel cost
-change (log10) learned from the document."""
 
 
 @dataclass
@@ -390,13 +388,11 @@ class RepairEngine:
             out.append(repair(k, tails[k]))
             tails.append(_tail(tokenize(out[k].text), out[k].text))
         if ADAPT:
-            from pipeline.repair.adapt import document_shifts
-
             for k, line_shifts in sorted(
                 document_shifts(self, tokens_per_line, assessments, out).items()
             ):
-                tail = _tail(tokenize(out[k - 1].text), out[k - 1].text) if k else []
-                out[k] = repair(k, tail, line_shifts)
+                out[k] = repair(k, tails[k], line_shifts)
+                tails[k + 1] = _tail(tokenize(out[k].text), out[k].text)
         return out
 
     def lookahead_slots(
