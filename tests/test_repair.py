@@ -386,3 +386,59 @@ def test_stripped_line_in_a_garbled_run_is_garbled() -> None:
     tokens = [tokenize(x) for x in lines]
     modes = [a.mode for a in engine.assess(tokens, [{}] * len(lines))]
     assert modes == ["garbled", "clean", "garbled", "clean", "stripped"]
+
+
+# -- OCR punctuation: specks read as marks ------------------------------------------------------
+
+
+def _ocr_words(text: str, conf: float = 80.0) -> list[list[tuple[str, float]]]:
+    """Word confidences for `text` as Tesseract would give them (one list per line)."""
+    return [[(w, conf) for w in line.split()] for line in text.split("\n")]
+
+
+def test_punctuation_costs_follow_the_measured_channel() -> None:
+    """A '.' before a lowercase word is cheap to drop; a sure word's mark is only dropped."""
+    from pipeline.repair.punctuation import glued_mark_candidates
+
+    doubted = {c.syllables: c.cost for c in glued_mark_candidates(".", True, 60.0)}
+    before_capital = {c.syllables: c.cost for c in glued_mark_candidates(".", False, 60.0)}
+    assert doubted[(".",)] == 0.0
+    assert doubted[()] < before_capital[()]
+    sure = glued_mark_candidates(";", True, 97.0)
+    assert all(c.syllables in ((";",), ()) for c in sure)
+
+
+def test_speck_marks_inside_a_phrase_are_dropped_in_ocr_text() -> None:
+    """'công. nhân' and 'thực: hiện' lose the speck; the edits are 'ocr' with a confidence."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "đội ngũ công. nhân thực: hiện chăm sóc người cao tuổi tại nhà."
+    result = repair_text(text, word_confidences=_ocr_words(text))
+    assert result.text == "đội ngũ công nhân thực hiện chăm sóc người cao tuổi tại nhà."
+    marks = [e for e in result.edits if e.before in (".", ":")]
+    assert len(marks) == 2 and all(e.kind == "ocr" and 0 <= e.confidence <= 1 for e in marks)
+
+
+def test_typed_text_punctuation_is_taken_as_written() -> None:
+    """Without OCR confidences the same marks stay: typed text has no specks."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "đội ngũ công. nhân thực: hiện chăm sóc người cao tuổi tại nhà."
+    assert repair_text(text).text == text
+
+
+def test_lone_noise_runs_go_and_real_lone_marks_stay() -> None:
+    """'-_' between words goes with its space; a dash, leaders and sentence stops stay."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = (
+        "Nghị định hướng dẫn -_ thi hành Luật Dân số.\n"
+        "phát triển kinh tế - xã hội. Họ tên: ........"
+    )
+    result = repair_text(text, word_confidences=_ocr_words(text))
+    lines = result.text.split("\n")
+    assert lines[0] == "Nghị định hướng dẫn thi hành Luật Dân số."
+    assert lines[1] == "phát triển kinh tế - xã hội. Họ tên: ........"

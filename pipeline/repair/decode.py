@@ -54,6 +54,10 @@ class _Hyp:
     last: str = ""
 
 
+SENTENCE_BREAK = "</s>"
+"""A pseudo-syllable: the LM closes the sentence here and starts a new one (the scoring model
+handles it in `advance`)."""
+
 PairBonus = Callable[[str, str], float]
 """log10 bonus for two consecutive output syllables (e.g. when they form a dictionary word)."""
 

@@ -17,8 +17,14 @@ from pipeline.document import Edit, nfc
 from pipeline.repair.adapt import TokenShifts, document_shifts
 from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
-from pipeline.repair.decode import Choice, Slot, decode
+from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
+from pipeline.repair.punctuation import (
+    MARKS,
+    glued_mark_candidates,
+    lone_run_candidates,
+    lone_run_droppable,
+)
 from pipeline.repair.resources import (
     CachedLM,
     LexiconInventory,
@@ -47,6 +53,7 @@ WORD_BONUS = 0.5
 TEXT_ERROR_COST = 2.5
 """−log10 P(a word of clean-looking text is wrong) when no OCR confidence is known."""
 SENTENCE_END = ".:;!?"
+SENTENCE_STOPS = (".", "!", "?")
 CONTEXT_TOP = 36
 """Successors (predecessors) of each neighbouring candidate proposed as context candidates."""
 CONTEXT_NEIGHBOURS = 4
@@ -125,9 +132,11 @@ class RepairEngine:
             if w.protected and w.index not in assessment.token_modes
         }
         confs = {w.index: w.conf for w in assessment.words}
+        ocr_line = any(c >= 0 for c in confs.values())
         fixes = fixes or {}
+        run_end = 0
         for i, token in enumerate(tokens):
-            if token.kind == "space":
+            if token.kind == "space" or i < run_end:
                 continue
             if i in fixes:
                 if fixes[i][0].strip():
@@ -148,9 +157,17 @@ class RepairEngine:
                 cands = self.generator.mark_confusions(
                     token.text, self._error_cost(confs.get(i, -1.0))
                 )
+            elif ocr_line and token.kind == "punct" and (run_end := _lone_run(tokens, i)):
+                cands = lone_run_candidates([t.text for t in tokens[i:run_end]])
+            elif token.kind == "punct" and _glued_mark(tokens, i, protected, confs):
+                cands = glued_mark_candidates(
+                    token.text, tokens[i + 2].text[0].islower(), confs[i - 1]
+                )
             else:
                 text = token.text if (not token.is_word or i in protected) else token.text.lower()
                 cands = (Candidate((text,), 0.0, "keep"),)
+            if token.kind == "punct" and _ends_sentence(tokens, i):
+                cands = tuple(_with_break(c) for c in cands)
             slots.append(Slot(cands))
             owners.append(i)
         self._add_context_candidates(slots, owners, tokens, assessment, protected)
@@ -487,6 +504,12 @@ class RepairEngine:
             if any(o is None for o in owner_ids):
                 continue
             first, last = tokens[owner_ids[0]], tokens[owner_ids[-1]]  # type: ignore[index]
+            if first.kind == "punct" and choice.candidate.kind == "ocr":
+                end = _lone_run(tokens, owner_ids[0]) or owner_ids[0] + 1  # type: ignore[arg-type]
+                edits.append(_mark_edit(line_id, tokens, owner_ids[0], end, choice,  # type: ignore[arg-type]
+                                        settings.flag_below))
+                damaged_conf.append(choice.confidence)
+                continue
             if not first.is_word:
                 continue
             doubted = (
@@ -595,6 +618,100 @@ def normalize_punctuation(
             fixes[i - 1] = ("", f"space before a stray '{token.text}'")
             fixes[i] = ("", f"stray '{token.text}' after the end of a clause (speck noise)")
     return fixes
+
+
+def _ends_sentence(tokens: list[Token], i: int) -> bool:
+    """Tell whether the text after token i starts a new sentence, as the LM's training split it.
+
+    The LM was trained on sentences cut after . ! ? before a capital, a quote or "("
+    (`build_lm.split_sentences`): it never saw words after a stop inside one sentence, so
+    the decoder scores such a stop as the end of one sentence and the start of the next.
+    """
+    if i + 2 >= len(tokens) or tokens[i + 1].kind != "space":
+        return False
+    following = tokens[i + 2].text[0]
+    return following.isupper() or following in "\"“("
+
+
+def _with_break(candidate: Candidate) -> Candidate:
+    """`candidate` followed by an end of sentence when it is a stop."""
+    if candidate.syllables and candidate.syllables[-1] in SENTENCE_STOPS:
+        return Candidate(candidate.syllables + (SENTENCE_BREAK,), candidate.cost, candidate.kind)
+    return candidate
+
+
+def _mark_edit(
+    line_id: str, tokens: list[Token], i: int, end: int, choice: Choice, flag_below: float
+) -> Edit:
+    """Build the Edit that drops or swaps OCR punctuation tokens[i:end] (`punctuation.py`).
+
+    A dropped lone run takes the space before it along, so no double space is left.
+    """
+    before = "".join(t.text for t in tokens[i:end])
+    after = "".join(x for x in choice.candidate.syllables if x != SENTENCE_BREAK)
+    what = f"'{before}' read as '{after}'" if after else f"stray '{before}' dropped"
+    reason = f"OCR punctuation: {what} (channel cost {choice.candidate.cost:.1f}, LM)"
+    if choice.confidence < flag_below:
+        reason += "; low confidence, please check"
+    start = tokens[i].start
+    if not after and _lone_run(tokens, i):
+        start = tokens[i - 1].start
+        before = tokens[i - 1].text + before
+    return Edit(
+        line_id,
+        start,
+        tokens[end - 1].end,
+        before,
+        after,
+        "ocr",
+        round(choice.confidence, 4),
+        reason,
+    )
+
+
+def _lone_run(tokens: list[Token], i: int) -> int:
+    """Return where a lone run of marks starting at token i ends (exclusive), else 0.
+
+    Lone: between a word (or number) and a space or the line's end.
+
+    Why: specks and worn strokes come out as marks standing between spaces ("dẫn -_ thi",
+    "sau: : : | Miễn"); real lone marks there are dashes and signs (LONE_KEPT).
+    """
+    if i < 2 or tokens[i - 1].kind != "space" or tokens[i - 2].kind not in ("word", "code"):
+        return 0
+    end = i
+    while end < len(tokens) and tokens[end].kind == "punct":
+        end += 1
+    if end < len(tokens) and tokens[end].kind != "space":
+        return 0  # glued to the next word: an opening quote or bracket
+    if not lone_run_droppable("".join(t.text for t in tokens[i:end])):
+        return 0
+    return end
+
+
+def _glued_mark(
+    tokens: list[Token], i: int, protected: set[int], confs: dict[int, float]
+) -> bool:
+    """Tell whether token i is a mark OCR glued to a word, with a word after it on the line.
+
+    Only OCR words (a confidence is known) of two letters or more that are not protected
+    (abbreviations keep their dot: "TP. Hồ Chí Minh").
+    """
+    if i < 1 or i + 2 >= len(tokens) or tokens[i].text not in MARKS:
+        return False
+    left, space, right = tokens[i - 1], tokens[i + 1], tokens[i + 2]
+    return (
+        left.is_word
+        and len(left.text) > 1
+        and (i - 1) not in protected
+        and confs.get(i - 1, -1.0) >= 0
+        and space.kind == "space"
+        and right.is_word
+        and base_of(right.text[0].lower()) in _LATIN
+    )
+
+
+_LATIN = set("abcdefghijklmnopqrstuvwxyzđ")
 
 
 def _lone_hyphen(tokens: list[Token], i: int) -> bool:
@@ -709,9 +826,10 @@ def _shifted(
 
 def _cheapest(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Return a neighbour's cheapest candidates (by channel cost): the ones worth a look-up."""
-    if len(candidates) <= CONTEXT_NEIGHBOURS:
-        return list(candidates)
-    return sorted(candidates, key=lambda c: c.cost)[:CONTEXT_NEIGHBOURS]
+    spoken = [c for c in candidates if c.syllables and c.syllables[-1] != SENTENCE_BREAK]
+    if len(spoken) <= CONTEXT_NEIGHBOURS:
+        return spoken
+    return sorted(spoken, key=lambda c: c.cost)[:CONTEXT_NEIGHBOURS]
 
 
 def continues(line: str, following: list[Token]) -> bool:

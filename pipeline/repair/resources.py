@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.repair.decode import SENTENCE_BREAK
+
 log = logging.getLogger(__name__)
 
 
@@ -74,7 +76,10 @@ class CachedLM:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        result = self.lm.advance(state, self._token(syllable))
+        if syllable == SENTENCE_BREAK:
+            result = (float(self.lm.end_score(state)), self.lm.begin_state())
+        else:
+            result = self.lm.advance(state, self._token(syllable))
         if len(self._cache) >= self._max:
             self._cache.clear()
         self._cache[key] = result
