@@ -442,3 +442,16 @@ def test_lone_noise_runs_go_and_real_lone_marks_stay() -> None:
     lines = result.text.split("\n")
     assert lines[0] == "Nghị định hướng dẫn thi hành Luật Dân số."
     assert lines[1] == "phát triển kinh tế - xã hội. Họ tên: ........"
+
+
+def test_capitalised_common_words_misread_by_ocr_are_repaired_names_kept() -> None:
+    """'Tố quốc' and 'Nhãn dân' form no word, 'Tổ quốc' and 'Nhân dân' do; names stay."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    misread = "phụng sự Tố quốc và Nhãn dân; có năng lực chuyên môn"
+    result = repair_text(misread, word_confidences=_ocr_words(misread, 95.0))
+    assert result.text == "phụng sự Tổ quốc và Nhân dân; có năng lực chuyên môn"
+    names = "ông Lê Hùng Mạnh và bà Trần Thị Hoa dự họp tại Hà Nội với Sở Nội vụ"
+    assert repair_text(names, word_confidences=_ocr_words(names, 95.0)).text == names
+    assert repair_text(misread).text == misread  # typed text: capitals are taken as written

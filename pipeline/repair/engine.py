@@ -133,6 +133,8 @@ class RepairEngine:
         }
         confs = {w.index: w.conf for w in assessment.words}
         ocr_line = any(c >= 0 for c in confs.values())
+        if ocr_line:
+            protected -= self._misread_names(tokens, assessment, protected)
         fixes = fixes or {}
         run_end = 0
         for i, token in enumerate(tokens):
@@ -205,6 +207,37 @@ class RepairEngine:
                     merges = _shifted(merges, shifts[(a, b)])
                 slots[k].merge_with_next = merges
         return slots, owners
+
+    def _misread_names(
+        self, tokens: list[Token], assessment: LineAssessment, protected: set[int]
+    ) -> set[int]:
+        """Capitalised words kept as names that are more likely OCR misreads of a word.
+
+        Why: mid-sentence capitals are kept as names (`detect._protect_names`), but official
+        text also capitalises common words ("Tổ quốc", "Nhân dân", "Luật Dân số"), and
+        Tesseract misreads their marks like any other ("Tố quốc", "Nhãn dân", "Dẫn số"). A
+        word is released (it gets mark-confusion candidates; the LM decides) when with a
+        neighbour it forms no dictionary word as read, but one of its other markings does.
+        """
+        released: set[int] = set()
+        is_word = self.inventory.is_word
+        for w in assessment.words:
+            i, text = w.index, w.text
+            if i not in protected or w.abbreviation or not w.valid or i >= len(tokens):
+                continue  # (a lookahead sees only the head of its line)
+            if not (len(text) > 1 and text[0].isupper() and text[1:].islower()):
+                continue
+            lower = text.lower()
+            others = [v for v, _ in self.inventory.variants(base_of(lower)) if v != lower]
+            for pair in _neighbour_pairs(tokens, i):
+                as_read = tuple(lower if k == i else tokens[k].text.lower() for k in pair)
+                if is_word(as_read):
+                    break  # a name or word as printed ("Hà Nội")
+                at = pair.index(i)
+                if any(is_word(as_read[:at] + (v,) + as_read[at + 1 :]) for v in others):
+                    released.add(i)
+                    break
+        return released
 
     def _add_context_candidates(
         self,
@@ -822,6 +855,16 @@ def _shifted(
         else c
         for c in candidates
     )
+
+
+def _neighbour_pairs(tokens: list[Token], i: int) -> list[tuple[int, int]]:
+    """Token index pairs (i with the word before, i with the word after), one space apart."""
+    pairs = []
+    if i >= 2 and tokens[i - 1].text == " " and tokens[i - 2].is_word:
+        pairs.append((i - 2, i))
+    if i + 2 < len(tokens) and tokens[i + 1].text == " " and tokens[i + 2].is_word:
+        pairs.append((i, i + 2))
+    return pairs
 
 
 def _cheapest(candidates: Sequence[Candidate]) -> list[Candidate]:
