@@ -455,3 +455,19 @@ def test_capitalised_common_words_misread_by_ocr_are_repaired_names_kept() -> No
     names = "ông Lê Hùng Mạnh và bà Trần Thị Hoa dự họp tại Hà Nội với Sở Nội vụ"
     assert repair_text(names, word_confidences=_ocr_words(names, 95.0)).text == names
     assert repair_text(misread).text == misread  # typed text: capitals are taken as written
+
+
+def test_numbered_item_mark_and_unseen_mark_confusions_in_ocr_text() -> None:
+    """'5; Bảo vệ' opens an item: '5.'; 'chế độ nghị thai sản' (unseen ị/ỉ confusion) → nghỉ."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "5; Bảo vệ quyền lợi của người lao động\nđược hưởng chế độ nghị thai sản khi sinh con"
+    words = _ocr_words(text, 96.0)
+    words[1][4] = ("nghị", 69.0)
+    result = repair_text(text, word_confidences=words)
+    assert result.text.split("\n") == [
+        "5. Bảo vệ quyền lợi của người lao động",
+        "được hưởng chế độ nghỉ thai sản khi sinh con",
+    ]
+    assert repair_text(text).text == text  # typed text: taken as written
