@@ -471,3 +471,14 @@ def test_numbered_item_mark_and_unseen_mark_confusions_in_ocr_text() -> None:
         "được hưởng chế độ nghỉ thai sản khi sinh con",
     ]
     assert repair_text(text).text == text  # typed text: taken as written
+
+
+def test_stray_letters_between_words_are_dropped_in_ocr_text() -> None:
+    """'ˆ' and 'š' left by specks go with their space; one-letter words and ASCII stay."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "quy định đối ˆ tượng không ở trong danh mục a, b dưới đây: š Hướng dẫn"
+    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
+    assert result.text == "quy định đối tượng không ở trong danh mục a, b dưới đây: Hướng dẫn"
+    assert {e.before for e in result.edits} == {" ˆ", " š"}

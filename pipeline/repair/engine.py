@@ -52,6 +52,9 @@ WORD_BONUS = 0.5
 """log10 bonus when two consecutive output syllables form a dictionary word ("cổ vũ")."""
 TEXT_ERROR_COST = 2.5
 """−log10 P(a word of clean-looking text is wrong) when no OCR confidence is known."""
+STRAY_LETTER_COST = 1.0
+"""Channel cost of dropping a stray letter (`_stray_letter`): on the training pages about
+23 such lone letters were noise and none was text; the LM still has to agree."""
 TEXT_MAX_MARKS = 3.0
 OCR_MAX_MARKS = 3.5
 """Dearest mark confusion (log10, `Channel.marks_cost`) proposed for a word of clean-looking
@@ -181,6 +184,8 @@ class RepairEngine:
                 cands = (Candidate((text,), 0.0, "keep"),)
             if token.kind == "punct" and _ends_sentence(tokens, i):
                 cands = tuple(_with_break(c) for c in cands)
+            elif ocr_line and _stray_letter(tokens, i, self.inventory.is_syllable):
+                cands = (*cands, Candidate((), STRAY_LETTER_COST, "ocr"))
             slots.append(Slot(cands))
             owners.append(i)
         self._add_context_candidates(slots, owners, tokens, assessment, protected)
@@ -551,7 +556,9 @@ class RepairEngine:
             if any(o is None for o in owner_ids):
                 continue
             first, last = tokens[owner_ids[0]], tokens[owner_ids[-1]]  # type: ignore[index]
-            if first.kind == "punct" and choice.candidate.kind == "ocr":
+            if choice.candidate.kind == "ocr" and (
+                first.kind == "punct" or not choice.candidate.syllables
+            ):
                 end = _lone_run(tokens, owner_ids[0]) or owner_ids[0] + 1  # type: ignore[arg-type]
                 edits.append(
                     _mark_edit(
@@ -709,9 +716,10 @@ def _mark_edit(
     if choice.confidence < flag_below:
         reason += "; low confidence, please check"
     start = tokens[i].start
-    if not after and _lone_run(tokens, i):
-        start = tokens[i - 1].start
-        before = tokens[i - 1].text + before
+    if not after and i >= 2 and tokens[i - 1].kind == "space":
+        if end == len(tokens) or tokens[end].kind == "space":
+            start = tokens[i - 1].start  # the piece stood alone: its space goes with it
+            before = tokens[i - 1].text + before
     return Edit(
         line_id,
         start,
@@ -742,6 +750,24 @@ def _lone_run(tokens: list[Token], i: int) -> int:
     if not lone_run_droppable("".join(t.text for t in tokens[i:end])):
         return 0
     return end
+
+
+def _stray_letter(tokens: list[Token], i: int, is_syllable: Callable[[str], bool]) -> bool:
+    """Tell whether token i is one letter standing alone that no Vietnamese word is ("ˆ", "š", "ễ").
+
+    Specks and broken strokes come out as such letters between words; single ASCII letters
+    stay (list letters, variables, initials), and so do one-letter words (ở, ý, y, à).
+    """
+    token = tokens[i]
+    return (
+        token.is_word
+        and len(token.text) == 1
+        and not token.text.isascii()
+        and not is_syllable(token.text.lower())
+        and i >= 2
+        and tokens[i - 1].kind == "space"
+        and (i + 1 == len(tokens) or tokens[i + 1].kind == "space")
+    )
 
 
 def _glued_mark(tokens: list[Token], i: int, protected: set[int], confs: dict[int, float]) -> bool:
