@@ -482,3 +482,19 @@ def test_stray_letters_between_words_are_dropped_in_ocr_text() -> None:
     result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
     assert result.text == "quy định đối tượng không ở trong danh mục a, b dưới đây: Hướng dẫn"
     assert {e.before for e in result.edits} == {" ˆ", " š"}
+
+
+def test_line_opening_noise_underscored_numbers_and_list_c_in_ocr_text() -> None:
+    """'-_ Căn cứ' loses its run and the space after it; '__1.' its underscores; '€)' is 'c)'."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "-_ Căn cứ Luật Đất đai năm 2024;\n__1. Tuân thủ quy định\n€) Đình chỉ hoạt động"
+    result = repair_text(text, word_confidences=_ocr_words(text))
+    assert result.text.split("\n") == [
+        "Căn cứ Luật Đất đai năm 2024;",
+        "1. Tuân thủ quy định",
+        "c) Đình chỉ hoạt động",
+    ]
+    bullets = "- Căn cứ Luật Đất đai năm 2024;\n+ Tuân thủ quy định"
+    assert repair_text(bullets, word_confidences=_ocr_words(bullets)).text == bullets

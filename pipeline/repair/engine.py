@@ -426,6 +426,7 @@ class RepairEngine:
         for fixes, line_confs, t in zip(fixes_per_line, confs, tokens_per_line, strict=True):
             if line_confs:  # OCR text
                 fixes.update(numbered_item_fixes(t))
+                fixes.update(list_c_fixes(t))
 
         def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None
@@ -715,15 +716,18 @@ def _mark_edit(
     reason = f"OCR punctuation: {what} (channel cost {choice.candidate.cost:.1f}, LM)"
     if choice.confidence < flag_below:
         reason += "; low confidence, please check"
-    start = tokens[i].start
-    if not after and i >= 2 and tokens[i - 1].kind == "space":
-        if end == len(tokens) or tokens[end].kind == "space":
-            start = tokens[i - 1].start  # the piece stood alone: its space goes with it
-            before = tokens[i - 1].text + before
+    start, stop = tokens[i].start, tokens[end - 1].end
+    alone = end == len(tokens) or tokens[end].kind == "space"
+    if not after and alone and i >= 2 and tokens[i - 1].kind == "space":
+        start = tokens[i - 1].start  # the piece stood alone: its space goes with it
+        before = tokens[i - 1].text + before
+    elif not after and alone and end < len(tokens) and all(t.kind == "space" for t in tokens[:i]):
+        stop = tokens[end].end  # it opened the line: the space after it goes
+        before += tokens[end].text
     return Edit(
         line_id,
         start,
-        tokens[end - 1].end,
+        stop,
         before,
         after,
         "ocr",
@@ -733,23 +737,24 @@ def _mark_edit(
 
 
 def _lone_run(tokens: list[Token], i: int) -> int:
-    """Return where a lone run of marks starting at token i ends (exclusive), else 0.
+    """Return where a stray run of marks starting at token i ends (exclusive), else 0.
 
-    Lone: between a word (or number) and a space or the line's end.
-
-    Why: specks and worn strokes come out as marks standing between spaces ("dẫn -_ thi",
-    "sau: : : | Miễn"); real lone marks there are dashes and signs (LONE_KEPT).
+    Stray: standing alone after a word (or number) or at the line's start, before a space
+    or the line's end ("dẫn -_ thi", "sau: : : | Miễn", a line opening "-___: chính"), or
+    underscores glued to the front of a word or number ("__1. Tuân"). Why: specks and worn
+    strokes come out as such marks; real lone marks are dashes, signs, quotes, brackets and
+    leaders (`punctuation.lone_run_droppable`), and a word never starts with '_'.
     """
-    if i < 2 or tokens[i - 1].kind != "space" or tokens[i - 2].kind not in ("word", "code"):
+    after_word = i >= 2 and tokens[i - 1].kind == "space" and tokens[i - 2].kind in ("word", "code")
+    if not (after_word or all(t.kind == "space" for t in tokens[:i])):
         return 0
     end = i
     while end < len(tokens) and tokens[end].kind == "punct":
         end += 1
+    run = "".join(t.text for t in tokens[i:end])
     if end < len(tokens) and tokens[end].kind != "space":
-        return 0  # glued to the next word: an opening quote or bracket
-    if not lone_run_droppable("".join(t.text for t in tokens[i:end])):
-        return 0
-    return end
+        return end if set(run) == {"_"} else 0  # else an opening quote or bracket
+    return end if lone_run_droppable(run) else 0
 
 
 def _stray_letter(tokens: list[Token], i: int, is_syllable: Callable[[str], bool]) -> bool:
@@ -816,6 +821,22 @@ def numbered_item_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
     ):
         return {words[1]: (".", f"numbered item '{number.text}{mark.text}': its '.' misread")}
     return {}
+
+
+def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
+    """List letter "c)" that OCR read as "€)", "©)" or "¢)" (a c with a stroke through it)."""
+    out: dict[int, tuple[str, str]] = {}
+    for i, token in enumerate(tokens[:-1]):
+        if (
+            token.text in _C_LOOKALIKES
+            and tokens[i + 1].text == ")"
+            and (i == 0 or tokens[i - 1].kind == "space")
+        ):
+            out[i] = ("c", f"list letter 'c)' read as '{token.text})'")
+    return out
+
+
+_C_LOOKALIKES = {"€", "©", "¢"}
 
 
 def _lone_hyphen(tokens: list[Token], i: int) -> bool:

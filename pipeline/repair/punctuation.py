@@ -108,7 +108,7 @@ def _glued(mark: str, lower: bool, sure: bool) -> tuple[Candidate, ...]:
     return tuple(out)
 
 
-LONE_KEPT = set("-–—+=<>#&%/*•\"“”()[]")
+LONE_KEPT = set('-–—+=<>#&%/*•"“”()[]')
 """Marks that stand alone between spaces in real text (dashes, signs, bullets, quotes,
 brackets): a lone run of only these is never dropped."""
 LONE_DROP_COST = 0.5
@@ -121,8 +121,8 @@ def lone_run_droppable(run: str) -> bool:
 
     Dotted and underscored leaders ("......", "____") are form fields and stay.
     """
-    if not run or all(ch in LONE_KEPT for ch in run):
-        return False
+    if not run or all(ch in LONE_KEPT for ch in run) or run.endswith(")"):
+        return False  # (a list letter read as a mark: "€)" is "c)")
     return not (len(run) >= 2 and (set(run) == {"."} or set(run) == {"_"}))
 
 
