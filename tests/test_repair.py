@@ -489,12 +489,16 @@ def test_line_opening_noise_underscored_numbers_and_list_c_in_ocr_text() -> None
     _engine()
     from pipeline.repair import repair_text
 
-    text = "-_ Căn cứ Luật Đất đai năm 2024;\n__1. Tuân thủ quy định\n€) Đình chỉ hoạt động"
+    text = (
+        "-_ Căn cứ Luật Đất đai năm 2024;\n__1. Tuân thủ quy định\n€) Đình chỉ hoạt động\n"
+        "tổ chức 'chính trị - xã hội của thành phố"
+    )
     result = repair_text(text, word_confidences=_ocr_words(text))
     assert result.text.split("\n") == [
         "Căn cứ Luật Đất đai năm 2024;",
         "1. Tuân thủ quy định",
         "c) Đình chỉ hoạt động",
+        "tổ chức chính trị - xã hội của thành phố",
     ]
     bullets = "- Căn cứ Luật Đất đai năm 2024;\n+ Tuân thủ quy định"
     assert repair_text(bullets, word_confidences=_ocr_words(bullets)).text == bullets

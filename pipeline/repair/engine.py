@@ -22,6 +22,7 @@ from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
 from pipeline.repair.punctuation import (
     MARKS,
     glued_mark_candidates,
+    glued_prefix_droppable,
     lone_run_candidates,
     lone_run_droppable,
 )
@@ -753,7 +754,7 @@ def _lone_run(tokens: list[Token], i: int) -> int:
         end += 1
     run = "".join(t.text for t in tokens[i:end])
     if end < len(tokens) and tokens[end].kind != "space":
-        return end if set(run) == {"_"} else 0  # else an opening quote or bracket
+        return end if glued_prefix_droppable(run) else 0  # else a quote, bracket, bullet
     return end if lone_run_droppable(run) else 0
 
 

@@ -129,3 +129,15 @@ def lone_run_droppable(run: str) -> bool:
 def lone_run_candidates(run: list[str]) -> tuple[Candidate, ...]:
     """Keep the run as read, or drop it."""
     return (Candidate(tuple(run), 0.0, "keep"), Candidate((), LONE_DROP_COST, "ocr"))
+
+
+PREFIX_NOISE = set("_'.:;,{}]„°\\~`‘")
+"""Marks found glued to the front of a word or number on the training pages only as noise
+("'chính", ".HÀ", ":tại"): 35 times, never in the truth; underscores likewise ("__1.",
+"_Điều"). Opening brackets, quotes and '+' are real there; a glued '-' is a bullet that
+lost its space."""
+
+
+def glued_prefix_droppable(run: str) -> bool:
+    """Tell whether marks glued to the front of a word may be OCR noise (not an ellipsis)."""
+    return bool(run) and set(run) <= PREFIX_NOISE and not run.startswith("...")
