@@ -41,8 +41,12 @@ def trailing(word: str) -> str:
     return found.group(0) if found else ""
 
 
-def count(pages: list[dict]) -> tuple[Counter, Counter]:
-    """(read mark, next lower, sure, meant mark) counts and (meant mark, next lower) totals."""
+def count(pages: list[dict], line_end: bool = False) -> tuple[Counter, Counter]:
+    """(read mark, next lower, sure, meant mark) counts and (meant mark, next lower) totals.
+
+    `line_end`: count words that end their OCR line instead (the next word opens the next
+    line), the case `engine._mark_runs_on` handles.
+    """
     joint: Counter = Counter()
     totals: Counter = Counter()
     for page in pages:
@@ -57,7 +61,9 @@ def count(pages: list[dict]) -> tuple[Counter, Counter]:
             for d in range(i2 - i1):
                 meant, (read, conf, key) = truth[i1 + d], ocr[j1 + d]
                 j = j1 + d
-                if j + 1 >= len(ocr) or tuple(ocr[j + 1][2]) != tuple(key) or not letters(read):
+                if j + 1 >= len(ocr) or not letters(read):
+                    continue
+                if (tuple(ocr[j + 1][2]) != tuple(key)) != line_end:
                     continue
                 following = ocr[j + 1][0]
                 if not following[:1].isalpha():
@@ -79,20 +85,21 @@ def main() -> None:
     from pipeline.resources.build_channel import render_pages, training_documents
 
     pages = render_pages(training_documents(args.pages * 4, SEED), args.pages, SEED, CACHE)
-    joint, totals = count(pages)
-    print("GLUED_COUNTS = {")
-    for read in MARKS:
+    for name, line_end in (("", False), ("LINE_END_", True)):
+        joint, totals = count(pages, line_end)
+        print(f"{name}GLUED_COUNTS = {{")
+        for read in MARKS:
+            for lower in (True, False):
+                for sure in (True, False):
+                    row = {m: joint[(read, lower, sure, m)] for m in ("",) + MARKS}
+                    row = {m: n for m, n in row.items() if n}
+                    print(f"    ({read!r}, {lower}, {sure}): {row},")
+        print("}")
+        print(f"{name}MEANT_TOTALS = {{")
         for lower in (True, False):
-            for sure in (True, False):
-                row = {m: joint[(read, lower, sure, m)] for m in ("",) + MARKS}
-                row = {m: n for m, n in row.items() if n}
-                print(f"    ({read!r}, {lower}, {sure}): {row},")
-    print("}")
-    print("MEANT_TOTALS = {")
-    for lower in (True, False):
-        row = {m: totals[(m, lower)] for m in ("",) + MARKS}
-        print(f"    {lower}: {row},")
-    print("}")
+            row = {m: totals[(m, lower)] for m in ("",) + MARKS}
+            print(f"    {lower}: {row},")
+        print("}")
 
 
 if __name__ == "__main__":

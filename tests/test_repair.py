@@ -203,7 +203,7 @@ def test_repair_document_keeps_original_and_uses_word_confidence() -> None:
     from pipeline.repair import repair_document
 
     clean = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành triển khai."
-    stripped = "cac so, nganh chu dong phoi hop thuc hien ke hoach."
+    stripped = "Cac so, nganh chu dong phoi hop thuc hien ke hoach."
     doc = Document(
         source="t.pdf",
         kind="pdf",
@@ -225,7 +225,7 @@ def test_repair_document_keeps_original_and_uses_word_confidence() -> None:
     first, second = doc.pages[0].lines
     assert first.text == clean and first.original_text is None
     assert second.original_text == stripped
-    assert second.text.startswith("các sở, ngành chủ động phối hợp")
+    assert second.text.startswith("Các sở, ngành chủ động phối hợp")
     assert doc.edits and all(e.line_id == "p1-l2" for e in doc.edits)
 
 
@@ -436,12 +436,12 @@ def test_lone_noise_runs_go_and_real_lone_marks_stay() -> None:
 
     text = (
         "Nghị định hướng dẫn -_ thi hành Luật Dân số.\n"
-        "phát triển kinh tế - xã hội. Họ tên: ........"
+        "Phát triển kinh tế - xã hội. Họ tên: ........"
     )
     result = repair_text(text, word_confidences=_ocr_words(text))
     lines = result.text.split("\n")
     assert lines[0] == "Nghị định hướng dẫn thi hành Luật Dân số."
-    assert lines[1] == "phát triển kinh tế - xã hội. Họ tên: ........"
+    assert lines[1] == "Phát triển kinh tế - xã hội. Họ tên: ........"
 
 
 def test_capitalised_common_words_misread_by_ocr_are_repaired_names_kept() -> None:
@@ -502,3 +502,18 @@ def test_line_opening_noise_underscored_numbers_and_list_c_in_ocr_text() -> None
     ]
     bullets = "- Căn cứ Luật Đất đai năm 2024;\n+ Tuân thủ quy định"
     assert repair_text(bullets, word_confidences=_ocr_words(bullets)).text == bullets
+
+
+def test_speck_at_line_end_before_a_running_line_is_dropped_in_ocr_text() -> None:
+    """'…biện pháp khắc.' + 'phục hậu quả…': the stop is a speck; a real stop stays."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "áp dụng hình thức xử phạt chính và biện pháp khắc.\nphục hậu quả theo quy định."
+    result = repair_text(text, word_confidences=_ocr_words(text))
+    assert result.text == text.replace("khắc.", "khắc")
+    for ended in (
+        "áp dụng hình thức xử phạt chính.\nPhục hồi hoạt động theo quy định.",
+        "áp dụng hình thức xử phạt chính.\nb) phục hồi hoạt động theo quy định.",
+    ):
+        assert repair_text(ended, word_confidences=_ocr_words(ended)).text == ended

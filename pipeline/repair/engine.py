@@ -131,10 +131,12 @@ class RepairEngine:
         fixes: dict[int, tuple[str, str]] | None = None,
         forced: dict[int, Candidate] | None = None,
         shifts: TokenShifts | None = None,
+        runs_on: bool = False,
     ) -> tuple[list[Slot], list[int | None]]:
         """Slots of one line (after `context` syllables); the token index each slot stands for.
 
         `shifts`: per token, channel cost changes learned from the document (`adapt.py`).
+        `runs_on`: the line ends in an OCR mark after which the next line runs on.
         """
         slots: list[Slot] = [Slot((Candidate((s,), 0.0, "keep"),)) for s in context]
         owners: list[int | None] = [None] * len(slots)
@@ -176,10 +178,10 @@ class RepairEngine:
                 )
             elif ocr_line and token.kind == "punct" and (run_end := _lone_run(tokens, i)):
                 cands = lone_run_candidates([t.text for t in tokens[i:run_end]])
-            elif token.kind == "punct" and _glued_mark(tokens, i, protected, confs):
-                cands = glued_mark_candidates(
-                    token.text, tokens[i + 2].text[0].islower(), confs[i - 1]
-                )
+            elif token.kind == "punct" and _glued_mark(tokens, i, protected, confs, runs_on):
+                at_end = i + 2 >= len(tokens)
+                next_lower = at_end or tokens[i + 2].text[0].islower()
+                cands = glued_mark_candidates(token.text, next_lower, confs[i - 1], at_end)
             else:
                 text = token.text if (not token.is_word or i in protected) else token.text.lower()
                 cands = (Candidate((text,), 0.0, "keep"),)
@@ -431,7 +433,12 @@ class RepairEngine:
 
         def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None
-            if k + 1 < len(lines) and continues(lines[k], tokens_per_line[k + 1]):
+            runs_on = (
+                k + 1 < len(lines)
+                and bool(confs[k])
+                and _mark_runs_on(lines[k], tokens_per_line[k], tokens_per_line[k + 1])
+            )
+            if runs_on or (k + 1 < len(lines) and continues(lines[k], tokens_per_line[k + 1])):
                 lookahead = functools.partial(
                     self.lookahead_slots,
                     tokens_per_line[k + 1],
@@ -451,6 +458,7 @@ class RepairEngine:
                 lookahead,
                 fixes_per_line[k],
                 shifts,
+                runs_on,
             )
 
         out: list[LineRepair] = []
@@ -504,6 +512,7 @@ class RepairEngine:
         lookahead: Callable[[], list[Slot]] | None = None,
         fixes: dict[int, tuple[str, str]] | None = None,
         shifts: TokenShifts | None = None,
+        runs_on: bool = False,
     ) -> LineRepair:
         """Decode one line and turn the choices into text and Edits.
 
@@ -527,7 +536,9 @@ class RepairEngine:
             )
             for i, (after, why) in sorted(fixes.items())
         ]
-        slots, owners = self.build_slots(tokens, assessment, context, fixes, forced, shifts)
+        slots, owners = self.build_slots(
+            tokens, assessment, context, fixes, forced, shifts, runs_on
+        )
         if not forced and all(
             len(slot.candidates) == 1 and not slot.merge_with_next for slot in slots
         ):
@@ -776,24 +787,50 @@ def _stray_letter(tokens: list[Token], i: int, is_syllable: Callable[[str], bool
     )
 
 
-def _glued_mark(tokens: list[Token], i: int, protected: set[int], confs: dict[int, float]) -> bool:
-    """Tell whether token i is a mark OCR glued to a word, with a word after it on the line.
+def _glued_mark(
+    tokens: list[Token],
+    i: int,
+    protected: set[int],
+    confs: dict[int, float],
+    runs_on: bool = False,
+) -> bool:
+    """Tell whether token i is a mark OCR glued to a word, with a word after it.
 
-    Only OCR words (a confidence is known) of two letters or more that are not protected
-    (abbreviations keep their dot: "TP. Hồ Chí Minh").
+    The word after it is on the line, or — `runs_on` — it ends the line and the next line
+    carries on in lowercase. Only OCR words (a confidence is known) of two letters or more
+    that are not protected (abbreviations keep their dot: "TP. Hồ Chí Minh").
     """
-    if i < 1 or i + 2 >= len(tokens) or tokens[i].text not in MARKS:
+    if i < 1 or tokens[i].text not in MARKS:
         return False
-    left, space, right = tokens[i - 1], tokens[i + 1], tokens[i + 2]
-    return (
+    left = tokens[i - 1]
+    if not (
         left.is_word
         and len(left.text) > 1
         and (i - 1) not in protected
         and confs.get(i - 1, -1.0) >= 0
-        and space.kind == "space"
-        and right.is_word
-        and base_of(right.text[0].lower()) in _LATIN
-    )
+    ):
+        return False
+    if all(t.kind == "space" for t in tokens[i + 1 :]):
+        return runs_on
+    if i + 2 >= len(tokens):
+        return False
+    space, right = tokens[i + 1], tokens[i + 2]
+    return space.kind == "space" and right.is_word and base_of(right.text[0].lower()) in _LATIN
+
+
+def _mark_runs_on(line: str, tokens: list[Token], following: list[Token]) -> bool:
+    """Tell whether `line` ends in a '.' glued to a word and the next line runs on after it.
+
+    "…cho người lao động." + "động và…": the stop may be a speck; the next line's first
+    words then become the decoder's right context, as for any wrapped line.
+    """
+    words = [t for t in tokens if t.kind != "space"]
+    if len(words) < 2 or words[-1].text != "." or not words[-2].is_word:
+        return False  # ',' ';' ':' before a lowercase line: right 138 times, noise 7
+    first = next((t for t in following if t.kind != "space"), None)
+    if first is None or not first.is_word or not first.text[0].islower():
+        return False
+    return continues(line.rstrip()[:-1], following)
 
 
 _LATIN = set("abcdefghijklmnopqrstuvwxyzđ")

@@ -65,44 +65,63 @@ MEANT_TOTALS: dict[bool, dict[str, int]] = {
     True: {"": 22149, ".": 3, ",": 1559, ";": 76, ":": 27},
     False: {"": 3631, ".": 456, ",": 251, ";": 54, ":": 110},
 }
+# The same counts for a '.' ending its OCR line (the next word opens the next line; the
+# only mark `engine._mark_runs_on` doubts there). The 20 real stops before a lowercase line
+# were all list items ("… quản lý." + "b) Các …"), which it leaves alone (`continues`),
+# so these costs are cautious.
+LINE_END_COUNTS: dict[tuple[str, bool, bool], dict[str, int]] = {
+    (".", True, True): {"": 16, ".": 17},
+    (".", True, False): {"": 28, ".": 3},
+}
+LINE_END_TOTALS: dict[bool, dict[str, int]] = {
+    True: {"": 826, ".": 20, ",": 59, ";": 54, ":": 28},
+    False: {"": 245, ".": 183, ",": 11, ";": 96, ":": 12},
+}
 MARKS = (".", ",", ";", ":")
 PRIOR = 0.5
 """Add-half smoothing: a change never seen still gets a finite (dear) cost."""
 
 
-def _log_likelihood(read: str, lower: bool, sure: bool, meant: str) -> float:
+def _log_likelihood(
+    read: str, lower: bool, sure: bool, meant: str, line_end: bool = False
+) -> float:
     """log10 P(this mark read, this sureness, this next-word case | `meant` was printed).
 
     The next word's case belongs to the channel because the LM is case-blind: after a
     real '.' the next word is capitalised, after a speck it usually is not.
     """
-    seen = GLUED_COUNTS[(read, lower, sure)].get(meant, 0) + PRIOR
-    with_case = MEANT_TOTALS[lower][meant] + PRIOR
-    overall = MEANT_TOTALS[True][meant] + MEANT_TOTALS[False][meant] + 2 * PRIOR
+    counts, totals = (
+        (LINE_END_COUNTS, LINE_END_TOTALS) if line_end else (GLUED_COUNTS, MEANT_TOTALS)
+    )
+    seen = counts[(read, lower, sure)].get(meant, 0) + PRIOR
+    with_case = totals[lower][meant] + PRIOR
+    overall = totals[True][meant] + totals[False][meant] + 2 * PRIOR
     return math.log10(seen / with_case) + math.log10(with_case / overall)
 
 
-def glued_mark_candidates(mark: str, next_lower: bool, conf: float) -> tuple[Candidate, ...]:
+def glued_mark_candidates(
+    mark: str, next_lower: bool, conf: float, line_end: bool = False
+) -> tuple[Candidate, ...]:
     """Candidates for a mark glued to the end of an OCR word that a word follows.
 
     First the mark as read (cost 0), then no mark and the other marks, each costing how
     much less likely the observation is under it than under the mark as read (log10);
     changes dearer than MAX_COST are left out.
     """
-    return _glued(mark, next_lower, conf >= SURE_CONF)
+    return _glued(mark, next_lower, conf >= SURE_CONF, line_end)
 
 
-@lru_cache(maxsize=64)
-def _glued(mark: str, lower: bool, sure: bool) -> tuple[Candidate, ...]:
+@lru_cache(maxsize=128)
+def _glued(mark: str, lower: bool, sure: bool, line_end: bool = False) -> tuple[Candidate, ...]:
     keep = Candidate((mark,), 0.0, "keep")
-    if (mark, lower, sure) not in GLUED_COUNTS:
+    if (mark, lower, sure) not in (LINE_END_COUNTS if line_end else GLUED_COUNTS):
         return (keep,)
-    base = _log_likelihood(mark, lower, sure, mark)
+    base = _log_likelihood(mark, lower, sure, mark, line_end)
     out = [keep]
     for meant in ("",) + MARKS:
         if meant == mark or (sure and meant):
             continue  # a sure word's mark is only ever dropped (module docstring)
-        cost = round(max(0.0, base - _log_likelihood(mark, lower, sure, meant)), 2)
+        cost = round(max(0.0, base - _log_likelihood(mark, lower, sure, meant, line_end)), 2)
         if cost <= MAX_COST:
             out.append(Candidate((meant,) if meant else (), cost, "ocr"))
     return tuple(out)
