@@ -517,3 +517,14 @@ def test_speck_at_line_end_before_a_running_line_is_dropped_in_ocr_text() -> Non
         "áp dụng hình thức xử phạt chính.\nb) phục hồi hoạt động theo quy định.",
     ):
         assert repair_text(ended, word_confidences=_ocr_words(ended)).text == ended
+
+
+def test_document_codes_misread_by_ocr_are_put_right_and_others_kept() -> None:
+    """'QĐÐ' and 'NÑQ' are OCR doublings; a well-formed code is never touched."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "theo Quyết định số 1234/QĐÐ-TTPVHCC và Nghị quyết số 71/NÑQ-CP, 70-HD/BTGTU"
+    result = repair_text(text, word_confidences=_ocr_words(text, 95.0))
+    assert result.text == "theo Quyết định số 1234/QĐ-TTPVHCC và Nghị quyết số 71/NQ-CP, 70-HD/BTGTU"
+    assert all(e.kind == "normalize" for e in result.edits)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.codes import normalize_code
 from pipeline.config import RepairSettings
 from pipeline.document import Edit, nfc
 from pipeline.repair.adapt import TokenShifts, document_shifts
@@ -430,6 +431,7 @@ class RepairEngine:
             if line_confs:  # OCR text
                 fixes.update(numbered_item_fixes(t))
                 fixes.update(list_c_fixes(t))
+                fixes.update(code_fixes(t))
 
         def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None
@@ -859,6 +861,15 @@ def numbered_item_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
     ):
         return {words[1]: (".", f"numbered item '{number.text}{mark.text}': its '.' misread")}
     return {}
+
+
+def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
+    """Document codes with certain OCR misreadings ("QĐÐ-TTg", "NÑQ-CP"; `codes.py`)."""
+    out: dict[int, tuple[str, str]] = {}
+    for i, token in enumerate(tokens):
+        if token.kind == "code" and (fixed := normalize_code(token.text)) != token.text:
+            out[i] = (fixed, f"document code '{token.text}' misread")
+    return out
 
 
 def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.codes import normalize_code
 from pipeline.document import Line, Page
 from pipeline.structure import patterns as P
 from pipeline.structure.text import fold, is_upper_line, squash
@@ -606,22 +607,6 @@ def group_issuer(lines: list[str]) -> dict[str, Any] | None:
     if len(deduped) == 1:
         return {"parent": None, "body": deduped[0]}
     return {"parent": deduped[-2], "body": deduped[-1]}
-
-
-def normalize_code(code: str) -> str:
-    """Undo OCR misreadings inside a document code that its grammar makes certain.
-
-    Tesseract reads the Đ of "QĐ" as Icelandic Ð (U+00D0) or doubles it ("QĐÐ"), and the
-    Q as "(" ("(Đ-UBND"); no type or issuer code contains "ĐĐ" or starts with "(Đ".
-
-    >>> normalize_code("84/2025/(Đ-UBND"), normalize_code("224/CĐÐ-TTg")
-    ('84/2025/QĐ-UBND', '224/CĐ-TTg')
-    >>> normalize_code("70-HD/BTGTU")
-    '70-HD/BTGTU'
-    """
-    code = code.replace("\u00d0", "Đ")
-    code = re.sub(r"(?<=[/-])(?:\([0-9l]?|0|O)(?=Đ)", "Q", code)
-    return code.replace("ĐĐ", "Đ")
 
 
 def parse_number(number: str | None, doc_type: str | None = None) -> dict[str, Any] | None:
