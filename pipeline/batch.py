@@ -43,6 +43,7 @@ from typing import Any, Protocol
 from pipeline.config import RunSettings
 from pipeline.errors import ExitCode, VidocError
 from pipeline.manifest import ROWS_NAME, Manifest, ManifestEntry, file_digest, settings_digest
+from pipeline.scratch import run_scratch, use_folder
 
 log = logging.getLogger(__name__)
 
@@ -164,10 +165,11 @@ _page_queue: Any = None
 """In a local worker process: where page ticks go (set by `_init_worker`)."""
 
 
-def _init_worker(page_queue: Any) -> None:
-    """Worker start-up: one Tesseract thread per process, and the page-progress queue."""
+def _init_worker(page_queue: Any, scratch: str) -> None:
+    """Worker start-up: one Tesseract thread, the progress queue, the run's scratch folder."""
     global _page_queue
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    use_folder(scratch)
     _page_queue = page_queue
 
 
@@ -362,7 +364,8 @@ def _run_pool(tasks: list[DocumentTask], settings: RunSettings, workers: int, re
     by_future: dict[Future[DocumentOutcome], DocumentTask] = {}
     unfinished: list[DocumentTask] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker, initargs=(page_queue,)) as pool:
+                             initializer=_init_worker,
+                             initargs=(page_queue, tempfile.gettempdir())) as pool:
         for task in tasks:
             by_future[pool.submit(process_one, task.path, task.name, settings)] = task
         pending = set(by_future)
@@ -491,7 +494,7 @@ def run_batch(inputs: list[Path], settings: RunSettings,
     outdir = settings.outdir.resolve()
     paths = [path for path in discover_inputs(inputs, settings.include, settings.exclude)
              if not path.resolve().is_relative_to(outdir)]  # never our own outputs
-    with _outdir_lock(settings.outdir):
+    with _outdir_lock(settings.outdir), run_scratch():
         _clean_stale_staging(settings.outdir)
         manifest = Manifest(settings.outdir)
         settings_hash = settings_digest(settings)

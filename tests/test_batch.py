@@ -162,9 +162,12 @@ def test_kill_9_then_resume_matches_an_uninterrupted_run(tmp_path: Path) -> None
     for index in range(3):
         write_png(inputs / f"page{index}.png", [f"Văn bản số {index}", LINES[1]])
     command = [*VIDOC, "run", str(inputs), "--no-repair", "-w", "1"]
+    scratch = tmp_path / "tmp"  # the runs' temporary files go here, to be checked
+    scratch.mkdir()
+    env = {**ENV, "TMPDIR": str(scratch)}
 
     killed_out = tmp_path / "killed"
-    run = subprocess.Popen([*command, "-o", str(killed_out)], env=ENV, start_new_session=True,
+    run = subprocess.Popen([*command, "-o", str(killed_out)], env=env, start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = killed_out / MANIFEST_NAME
     deadline = time.monotonic() + 120
@@ -175,15 +178,18 @@ def test_kill_9_then_resume_matches_an_uninterrupted_run(tmp_path: Path) -> None
     assert run.poll() is None, "the run finished before it could be killed"
     os.killpg(run.pid, signal.SIGKILL)  # the whole run: parent and workers
     run.wait()
+    assert list(scratch.glob("vidoc-run-*")), "the killed run's scratch folder is left behind"
     finished = _complete_folders(killed_out)
     assert 1 <= len(finished) < 3
     for folder in finished:  # whatever is in place is complete
         assert (killed_out / folder / "rows.json").is_file()
         assert (killed_out / folder / "document.md").is_file()
 
-    resumed = subprocess.run([*command, "-o", str(killed_out), "--resume"], env=ENV,
+    resumed = subprocess.run([*command, "-o", str(killed_out), "--resume"], env=env,
                              capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
+    leftovers = [p.name for p in scratch.iterdir() if p.name.startswith(("vidoc-", "tmp"))]
+    assert not leftovers, "page images outlived their run"  # the killed run's too
     assert not [p for p in killed_out.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
     redone = [entry["name"] for entry in manifest_lines(killed_out)]
     assert set(redone) == {f"page{i}" for i in range(3)}
