@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.codes import normalize_code
 from pipeline.config import RepairSettings
 from pipeline.document import Edit, nfc
 from pipeline.repair.adapt import TokenShifts, document_shifts
@@ -20,13 +19,17 @@ from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
-from pipeline.repair.punctuation import (
-    MARKS,
-    glued_mark_candidates,
-    glued_prefix_droppable,
-    lone_run_candidates,
-    lone_run_droppable,
+from pipeline.repair.ocr_noise import (
+    STRAY_LETTER_COST,
+    code_fixes,
+    glued_mark,
+    list_c_fixes,
+    lone_run,
+    noise_edit,
+    numbered_item_fixes,
+    stray_letter,
 )
+from pipeline.repair.punctuation import glued_mark_candidates, lone_run_candidates
 from pipeline.repair.resources import (
     CachedLM,
     LexiconInventory,
@@ -54,9 +57,6 @@ WORD_BONUS = 0.5
 """log10 bonus when two consecutive output syllables form a dictionary word ("cổ vũ")."""
 TEXT_ERROR_COST = 2.5
 """−log10 P(a word of clean-looking text is wrong) when no OCR confidence is known."""
-STRAY_LETTER_COST = 1.0
-"""Channel cost of dropping a stray letter (`_stray_letter`): on the training pages about
-23 such lone letters were noise and none was text; the LM still has to agree."""
 TEXT_MAX_MARKS = 3.0
 OCR_MAX_MARKS = 3.5
 """Dearest mark confusion (log10, `Channel.marks_cost`) proposed for a word of clean-looking
@@ -177,9 +177,9 @@ class RepairEngine:
                     self._error_cost(conf),
                     OCR_MAX_MARKS if conf >= 0 else TEXT_MAX_MARKS,
                 )
-            elif ocr_line and token.kind == "punct" and (run_end := _lone_run(tokens, i)):
+            elif ocr_line and token.kind == "punct" and (run_end := lone_run(tokens, i)):
                 cands = lone_run_candidates([t.text for t in tokens[i:run_end]])
-            elif token.kind == "punct" and _glued_mark(tokens, i, protected, confs, runs_on):
+            elif token.kind == "punct" and glued_mark(tokens, i, protected, confs, runs_on):
                 at_end = i + 2 >= len(tokens)
                 next_lower = at_end or tokens[i + 2].text[0].islower()
                 cands = glued_mark_candidates(token.text, next_lower, confs[i - 1], at_end)
@@ -188,7 +188,7 @@ class RepairEngine:
                 cands = (Candidate((text,), 0.0, "keep"),)
             if token.kind == "punct" and _ends_sentence(tokens, i):
                 cands = tuple(_with_break(c) for c in cands)
-            elif ocr_line and _stray_letter(tokens, i, self.inventory.is_syllable):
+            elif ocr_line and stray_letter(tokens, i, self.inventory.is_syllable):
                 cands = (*cands, Candidate((), STRAY_LETTER_COST, "ocr"))
             slots.append(Slot(cands))
             owners.append(i)
@@ -574,9 +574,9 @@ class RepairEngine:
             if choice.candidate.kind == "ocr" and (
                 first.kind == "punct" or not choice.candidate.syllables
             ):
-                end = _lone_run(tokens, owner_ids[0]) or owner_ids[0] + 1  # type: ignore[arg-type]
+                end = lone_run(tokens, owner_ids[0]) or owner_ids[0] + 1  # type: ignore[arg-type]
                 edits.append(
-                    _mark_edit(
+                    noise_edit(
                         line_id,
                         tokens,
                         owner_ids[0],
@@ -717,109 +717,6 @@ def _with_break(candidate: Candidate) -> Candidate:
     return candidate
 
 
-def _mark_edit(
-    line_id: str, tokens: list[Token], i: int, end: int, choice: Choice, flag_below: float
-) -> Edit:
-    """Build the Edit that drops or swaps OCR punctuation tokens[i:end] (`punctuation.py`).
-
-    A dropped lone run takes the space before it along, so no double space is left.
-    """
-    before = "".join(t.text for t in tokens[i:end])
-    after = "".join(x for x in choice.candidate.syllables if x != SENTENCE_BREAK)
-    what = f"'{before}' read as '{after}'" if after else f"stray '{before}' dropped"
-    reason = f"OCR punctuation: {what} (channel cost {choice.candidate.cost:.1f}, LM)"
-    if choice.confidence < flag_below:
-        reason += "; low confidence, please check"
-    start, stop = tokens[i].start, tokens[end - 1].end
-    alone = end == len(tokens) or tokens[end].kind == "space"
-    if not after and alone and i >= 2 and tokens[i - 1].kind == "space":
-        start = tokens[i - 1].start  # the piece stood alone: its space goes with it
-        before = tokens[i - 1].text + before
-    elif not after and alone and end < len(tokens) and all(t.kind == "space" for t in tokens[:i]):
-        stop = tokens[end].end  # it opened the line: the space after it goes
-        before += tokens[end].text
-    return Edit(
-        line_id,
-        start,
-        stop,
-        before,
-        after,
-        "ocr",
-        round(choice.confidence, 4),
-        reason,
-    )
-
-
-def _lone_run(tokens: list[Token], i: int) -> int:
-    """Return where a stray run of marks starting at token i ends (exclusive), else 0.
-
-    Stray: standing alone after a word (or number) or at the line's start, before a space
-    or the line's end ("dẫn -_ thi", "sau: : : | Miễn", a line opening "-___: chính"), or
-    underscores glued to the front of a word or number ("__1. Tuân"). Why: specks and worn
-    strokes come out as such marks; real lone marks are dashes, signs, quotes, brackets and
-    leaders (`punctuation.lone_run_droppable`), and a word never starts with '_'.
-    """
-    after_word = i >= 2 and tokens[i - 1].kind == "space" and tokens[i - 2].kind in ("word", "code")
-    if not (after_word or all(t.kind == "space" for t in tokens[:i])):
-        return 0
-    end = i
-    while end < len(tokens) and tokens[end].kind == "punct":
-        end += 1
-    run = "".join(t.text for t in tokens[i:end])
-    if end < len(tokens) and tokens[end].kind != "space":
-        return end if glued_prefix_droppable(run) else 0  # else a quote, bracket, bullet
-    return end if lone_run_droppable(run) else 0
-
-
-def _stray_letter(tokens: list[Token], i: int, is_syllable: Callable[[str], bool]) -> bool:
-    """Tell whether token i is one letter standing alone that no Vietnamese word is ("ˆ", "š", "ễ").
-
-    Specks and broken strokes come out as such letters between words; single ASCII letters
-    stay (list letters, variables, initials), and so do one-letter words (ở, ý, y, à).
-    """
-    token = tokens[i]
-    return (
-        token.is_word
-        and len(token.text) == 1
-        and not token.text.isascii()
-        and not is_syllable(token.text.lower())
-        and i >= 2
-        and tokens[i - 1].kind == "space"
-        and (i + 1 == len(tokens) or tokens[i + 1].kind == "space")
-    )
-
-
-def _glued_mark(
-    tokens: list[Token],
-    i: int,
-    protected: set[int],
-    confs: dict[int, float],
-    runs_on: bool = False,
-) -> bool:
-    """Tell whether token i is a mark OCR glued to a word, with a word after it.
-
-    The word after it is on the line, or — `runs_on` — it ends the line and the next line
-    carries on in lowercase. Only OCR words (a confidence is known) of two letters or more
-    that are not protected (abbreviations keep their dot: "TP. Hồ Chí Minh").
-    """
-    if i < 1 or tokens[i].text not in MARKS:
-        return False
-    left = tokens[i - 1]
-    if not (
-        left.is_word
-        and len(left.text) > 1
-        and (i - 1) not in protected
-        and confs.get(i - 1, -1.0) >= 0
-    ):
-        return False
-    if all(t.kind == "space" for t in tokens[i + 1 :]):
-        return runs_on
-    if i + 2 >= len(tokens):
-        return False
-    space, right = tokens[i + 1], tokens[i + 2]
-    return space.kind == "space" and right.is_word and base_of(right.text[0].lower()) in _LATIN
-
-
 def _mark_runs_on(line: str, tokens: list[Token], following: list[Token]) -> bool:
     """Tell whether `line` ends in a '.' glued to a word and the next line runs on after it.
 
@@ -833,59 +730,6 @@ def _mark_runs_on(line: str, tokens: list[Token], following: list[Token]) -> boo
     if first is None or not first.is_word or not first.text[0].islower():
         return False
     return continues(line.rstrip()[:-1], following)
-
-
-_LATIN = set("abcdefghijklmnopqrstuvwxyzđ")
-
-
-def numbered_item_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
-    """Restore the '.' of an OCR line opening "1, Cán bộ" / "5; Bảo" / "2: Danh" (misread).
-
-    On the training pages (benchmarks/punct_noise.py pages) a number opening a line was
-    followed by ',' ';' or ':' and a capitalised word 11 times, and the truth had '.'
-    every time (228 more were read right); the LM cannot tell, it maps numbers to one token.
-    """
-    words = [k for k, t in enumerate(tokens) if t.kind != "space"]
-    if len(words) < 3:
-        return {}
-    number, mark, following = (tokens[k] for k in words[:3])
-    if (
-        number.kind == "code"
-        and number.text.isdigit()
-        and len(number.text) <= 2
-        and words[1] == words[0] + 1
-        and mark.text in ",;:"
-        and words[2] == words[1] + 2
-        and following.is_word
-        and following.text[0].isupper()
-    ):
-        return {words[1]: (".", f"numbered item '{number.text}{mark.text}': its '.' misread")}
-    return {}
-
-
-def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
-    """Document codes with certain OCR misreadings ("QĐÐ-TTg", "NÑQ-CP"; `codes.py`)."""
-    out: dict[int, tuple[str, str]] = {}
-    for i, token in enumerate(tokens):
-        if token.kind == "code" and (fixed := normalize_code(token.text)) != token.text:
-            out[i] = (fixed, f"document code '{token.text}' misread")
-    return out
-
-
-def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
-    """List letter "c)" that OCR read as "€)", "©)" or "¢)" (a c with a stroke through it)."""
-    out: dict[int, tuple[str, str]] = {}
-    for i, token in enumerate(tokens[:-1]):
-        if (
-            token.text in _C_LOOKALIKES
-            and tokens[i + 1].text == ")"
-            and (i == 0 or tokens[i - 1].kind == "space")
-        ):
-            out[i] = ("c", f"list letter 'c)' read as '{token.text})'")
-    return out
-
-
-_C_LOOKALIKES = {"€", "©", "¢"}
 
 
 def _lone_hyphen(tokens: list[Token], i: int) -> bool:

@@ -1,0 +1,180 @@
+"""OCR noise outside the letters of words: where to offer a drop or a fix, and its Edit.
+
+Why: on noisy and worn scans the commonest errors left after the letters are put right
+are specks read as marks ("công. nhân"), runs of marks standing between words ("dẫn -_
+thi"), stray letters no word is ("ˆ", "š"), and misread markers ("5; Bảo" for "5. Bảo",
+"€)" for "c)", "QĐÐ" in a document code). These helpers find them in a line's tokens; the
+channel costs are in `punctuation.py`, and the decoder with the LM decides. OCR text only
+(a word confidence is known): typed text keeps its punctuation as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipeline.codes import normalize_code
+from pipeline.document import Edit
+from pipeline.repair.channel import base_of
+from pipeline.repair.decode import SENTENCE_BREAK, Choice
+from pipeline.repair.punctuation import MARKS, glued_prefix_droppable, lone_run_droppable
+from pipeline.repair.tokens import Token
+
+STRAY_LETTER_COST = 1.0
+"""Channel cost of dropping a stray letter (`stray_letter`): on the training pages about
+23 such lone letters were noise and none was text; the LM still has to agree."""
+
+
+def glued_mark(
+    tokens: list[Token],
+    i: int,
+    protected: set[int],
+    confs: dict[int, float],
+    runs_on: bool = False,
+) -> bool:
+    """Tell whether token i is a mark OCR glued to a word, with a word after it.
+
+    The word after it is on the line, or — `runs_on` — it ends the line and the next line
+    carries on in lowercase. Only OCR words (a confidence is known) of two letters or more
+    that are not protected (abbreviations keep their dot: "TP. Hồ Chí Minh").
+    """
+    if i < 1 or tokens[i].text not in MARKS:
+        return False
+    left = tokens[i - 1]
+    if not (
+        left.is_word
+        and len(left.text) > 1
+        and (i - 1) not in protected
+        and confs.get(i - 1, -1.0) >= 0
+    ):
+        return False
+    if all(t.kind == "space" for t in tokens[i + 1 :]):
+        return runs_on
+    if i + 2 >= len(tokens):
+        return False
+    space, right = tokens[i + 1], tokens[i + 2]
+    return space.kind == "space" and right.is_word and base_of(right.text[0].lower()) in _LATIN
+
+
+_LATIN = set("abcdefghijklmnopqrstuvwxyzđ")
+
+
+def lone_run(tokens: list[Token], i: int) -> int:
+    """Return where a stray run of marks starting at token i ends (exclusive), else 0.
+
+    Stray: standing alone after a word (or number) or at the line's start, before a space
+    or the line's end ("dẫn -_ thi", "sau: : : | Miễn", a line opening "-___: chính"), or
+    underscores glued to the front of a word or number ("__1. Tuân"). Why: specks and worn
+    strokes come out as such marks; real lone marks are dashes, signs, quotes, brackets and
+    leaders (`punctuation.lone_run_droppable`), and a word never starts with '_'.
+    """
+    after_word = i >= 2 and tokens[i - 1].kind == "space" and tokens[i - 2].kind in ("word", "code")
+    if not (after_word or all(t.kind == "space" for t in tokens[:i])):
+        return 0
+    end = i
+    while end < len(tokens) and tokens[end].kind == "punct":
+        end += 1
+    run = "".join(t.text for t in tokens[i:end])
+    if end < len(tokens) and tokens[end].kind != "space":
+        return end if glued_prefix_droppable(run) else 0  # else a quote, bracket, bullet
+    return end if lone_run_droppable(run) else 0
+
+
+def stray_letter(tokens: list[Token], i: int, is_syllable: Callable[[str], bool]) -> bool:
+    """Tell whether token i is one letter standing alone that no Vietnamese word is ("ˆ", "š", "ễ").
+
+    Specks and broken strokes come out as such letters between words; single ASCII letters
+    stay (list letters, variables, initials), and so do one-letter words (ở, ý, y, à).
+    """
+    token = tokens[i]
+    return (
+        token.is_word
+        and len(token.text) == 1
+        and not token.text.isascii()
+        and not is_syllable(token.text.lower())
+        and i >= 2
+        and tokens[i - 1].kind == "space"
+        and (i + 1 == len(tokens) or tokens[i + 1].kind == "space")
+    )
+
+
+def numbered_item_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
+    """Restore the '.' of an OCR line opening "1, Cán bộ" / "5; Bảo" / "2: Danh" (misread).
+
+    On the training pages (benchmarks/punct_noise.py pages) a number opening a line was
+    followed by ',' ';' or ':' and a capitalised word 11 times, and the truth had '.'
+    every time (228 more were read right); the LM cannot tell, it maps numbers to one token.
+    """
+    words = [k for k, t in enumerate(tokens) if t.kind != "space"]
+    if len(words) < 3:
+        return {}
+    number, mark, following = (tokens[k] for k in words[:3])
+    if (
+        number.kind == "code"
+        and number.text.isdigit()
+        and len(number.text) <= 2
+        and words[1] == words[0] + 1
+        and mark.text in ",;:"
+        and words[2] == words[1] + 2
+        and following.is_word
+        and following.text[0].isupper()
+    ):
+        return {words[1]: (".", f"numbered item '{number.text}{mark.text}': its '.' misread")}
+    return {}
+
+
+def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
+    """List letter "c)" that OCR read as "€)", "©)" or "¢)" (a c with a stroke through it)."""
+    out: dict[int, tuple[str, str]] = {}
+    for i, token in enumerate(tokens[:-1]):
+        if (
+            token.text in _C_LOOKALIKES
+            and tokens[i + 1].text == ")"
+            and (i == 0 or tokens[i - 1].kind == "space")
+        ):
+            out[i] = ("c", f"list letter 'c)' read as '{token.text})'")
+    return out
+
+
+_C_LOOKALIKES = {"€", "©", "¢"}
+
+
+def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
+    """Document codes with certain OCR misreadings ("QĐÐ-TTg", "NÑQ-CP"; `codes.py`)."""
+    out: dict[int, tuple[str, str]] = {}
+    for i, token in enumerate(tokens):
+        if token.kind == "code" and (fixed := normalize_code(token.text)) != token.text:
+            out[i] = (fixed, f"document code '{token.text}' misread")
+    return out
+
+
+def noise_edit(
+    line_id: str, tokens: list[Token], i: int, end: int, choice: Choice, flag_below: float
+) -> Edit:
+    """Build the Edit that drops tokens[i:end] or swaps the mark they are (OCR noise).
+
+    A dropped lone run takes the space before it along, so no double space is left.
+    """
+    before = "".join(t.text for t in tokens[i:end])
+    after = "".join(x for x in choice.candidate.syllables if x != SENTENCE_BREAK)
+    what = f"'{before}' read as '{after}'" if after else f"stray '{before}' dropped"
+    reason = f"OCR noise: {what} (channel cost {choice.candidate.cost:.1f}, LM)"
+    if choice.confidence < flag_below:
+        reason += "; low confidence, please check"
+    start, stop = tokens[i].start, tokens[end - 1].end
+    alone = end == len(tokens) or tokens[end].kind == "space"
+    if not after and alone and i >= 2 and tokens[i - 1].kind == "space":
+        start = tokens[i - 1].start  # the piece stood alone: its space goes with it
+        before = tokens[i - 1].text + before
+    elif not after and alone and end < len(tokens) and all(t.kind == "space" for t in tokens[:i]):
+        stop = tokens[end].end  # it opened the line: the space after it goes
+        before += tokens[end].text
+    return Edit(
+        line_id,
+        start,
+        stop,
+        before,
+        after,
+        "ocr",
+        round(choice.confidence, 4),
+        reason,
+    )
