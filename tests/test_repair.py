@@ -526,5 +526,47 @@ def test_document_codes_misread_by_ocr_are_put_right_and_others_kept() -> None:
 
     text = "theo Quyết định số 1234/QĐÐ-TTPVHCC và Nghị quyết số 71/NÑQ-CP, 70-HD/BTGTU"
     result = repair_text(text, word_confidences=_ocr_words(text, 95.0))
-    assert result.text == "theo Quyết định số 1234/QĐ-TTPVHCC và Nghị quyết số 71/NQ-CP, 70-HD/BTGTU"
+    assert (
+        result.text == "theo Quyết định số 1234/QĐ-TTPVHCC và Nghị quyết số 71/NQ-CP, 70-HD/BTGTU"
+    )
     assert all(e.kind == "normalize" for e in result.edits)
+
+
+def test_noise_edits_never_overlap_on_junk_lines() -> None:
+    """Runs, stray letters and marks side by side (as worn scans give them) never collide.
+
+    Seeded random lines of OCR junk: each must come back as one line, and every edit must
+    apply to the line it names (overlapping edits used to raise here).
+    """
+    _engine()
+    from pipeline.repair import repair_text
+
+    pieces = (
+        "công. nhân -_ : . , ; ˆ š __1. 1, €) Cần Tố quốc 'chính QĐÐ-TTg .. ... - “Luật a) "
+        "5; Ðo khắc. phục ễ | ~ _ … ( ) d)"
+    ).split() + ["   "]
+    rng = random.Random(5)
+    for _ in range(300):
+        lines = [
+            " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+            for _ in range(rng.randint(1, 3))
+        ]
+        text = "\n".join(lines)
+        confs = [[(w, rng.choice([20.0, 60.0, 96.0])) for w in line.split()] for line in lines]
+        result = repair_text(text, word_confidences=confs)
+        assert len(result.text.split("\n")) == len(lines)
+    fixed = repair_text(
+        "-_ š 1, 1, Tố -_ quốc",
+        word_confidences=[
+            [
+                ("-_", 30.0),
+                ("š", 20.0),
+                ("1,", 90.0),
+                ("1,", 90.0),
+                ("Tố", 90.0),
+                ("-_", 30.0),
+                ("quốc", 96.0),
+            ]
+        ],
+    )
+    assert "  " not in fixed.text and "š" not in fixed.text

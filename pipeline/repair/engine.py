@@ -7,6 +7,7 @@ step stays a small function elsewhere and the order lives here.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Sequence
@@ -624,6 +625,7 @@ class RepairEngine:
                     reason,
                 )
             )
+        edits = without_overlaps(line, edits)
         text = apply_edits(line, edits)
         confidence = min(damaged_conf) if damaged_conf else 1.0
         return LineRepair(text, edits, confidence, logprob)
@@ -814,6 +816,34 @@ def _write(syllables: tuple[str, ...], originals: list[Token], style: str | None
         return apply_case(styled[0], pattern)
     second: CasePattern = "upper" if pattern == "upper" else "lower"
     return " ".join([apply_case(styled[0], pattern)] + [apply_case(s, second) for s in styled[1:]])
+
+
+def without_overlaps(line: str, edits: list[Edit]) -> list[Edit]:
+    """Return `edits` without overlaps, so they always apply.
+
+    A drop gives back the space it took along when a neighbouring edit claims that space
+    ("-_ š" dropped as two runs); an edit that still overlaps the one before it is left out
+    (junk lines only; never a traceback).
+    """
+    out: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and edit.start < out[-1].end:
+            last = out[-1]
+            if not edit.after and edit.before[:1].isspace() and last.end < edit.end:
+                edit = dataclasses.replace(edit, start=last.end, before=line[last.end : edit.end])
+            elif not last.after and last.before[-1:].isspace() and last.start < edit.start:
+                out[-1] = dataclasses.replace(
+                    last, end=edit.start, before=line[last.start : edit.start]
+                )
+            elif not last.before.strip() and not last.after and edit.start <= last.start:
+                out[-1] = edit  # the edit removes that whitespace itself
+                continue
+            else:
+                continue
+        if out and edit.start < out[-1].end:
+            continue
+        out.append(edit)
+    return out
 
 
 def apply_edits(line: str, edits: Sequence[Edit]) -> str:
