@@ -570,3 +570,14 @@ def test_noise_edits_never_overlap_on_junk_lines() -> None:
         ],
     )
     assert "  " not in fixed.text and "š" not in fixed.text
+
+
+def test_icelandic_eth_is_read_as_d_with_stroke_in_any_text() -> None:
+    """'Ðảng' (U+00D0) was protected as a foreign name and 'QÐ-UBND' no code: both fixed."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    result = repair_text("Ðảng ủy khối cơ quan\nQuyết định số 12/QÐ-UBND\nÐang trien khai")
+    assert result.text == "Đảng ủy khối cơ quan\nQuyết định số 12/QĐ-UBND\nĐang triển khai"
+    folds = [e for e in result.edits if e.before == "Ð"]
+    assert len(folds) == 3 and all(e.kind == "normalize" and e.after == "Đ" for e in folds)

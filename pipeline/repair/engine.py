@@ -20,6 +20,7 @@ from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
+from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
 from pipeline.repair.ocr_noise import (
     STRAY_LETTER_COST,
     code_fixes,
@@ -417,7 +418,8 @@ class RepairEngine:
     ) -> list[LineRepair]:
         """Repair all lines of one document (line order as given)."""
         settings = settings or RepairSettings()
-        lines = [nfc(x) for x in lines]
+        originals = [nfc(x) for x in lines]
+        lines = [fold_lookalikes(x) for x in originals]
         tokens_per_line = [tokenize(x) for x in lines]
         confs = [
             _token_confs(t, (word_confs[i] if word_confs else None))
@@ -475,6 +477,10 @@ class RepairEngine:
             ):
                 out[k] = repair(k, tails[k], line_shifts)
                 tails[k + 1] = _tail(tokenize(out[k].text), out[k].text)
+        for k, (original, folded) in enumerate(zip(originals, lines, strict=True)):
+            if original != folded:
+                edits = with_lookalike_edits(out[k].edits, original, line_ids[k])
+                out[k] = dataclasses.replace(out[k], edits=edits)
         return out
 
     def lookahead_slots(
