@@ -581,3 +581,14 @@ def test_icelandic_eth_is_read_as_d_with_stroke_in_any_text() -> None:
     assert result.text == "Đảng ủy khối cơ quan\nQuyết định số 12/QĐ-UBND\nĐang triển khai"
     folds = [e for e in result.edits if e.before == "Ð"]
     assert len(folds) == 3 and all(e.kind == "normalize" and e.after == "Đ" for e in folds)
+
+
+def test_list_letter_d_misread_as_d_with_stroke_follows_the_sequence() -> None:
+    """'đ)' right after 'c)' is 'd)'; a real 'đ)' after 'd)' stays."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    misread = "a) Một\nb) Hai\nc) Ba\nđ) Bốn\na) Năm"
+    assert repair_text(misread).text == misread.replace("đ)", "d)")
+    right = "a) Một\nb) Hai\nc) Ba\nd) Bốn\nđ) Năm\ne) Sáu"
+    assert repair_text(right).text == right

@@ -756,10 +756,12 @@ _LIST_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
 
 def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[int, Candidate]]:
-    """Lines starting "d)" that the list sequence says are "đ)" (…c), d), đ), e)…).
+    """Lines starting "d)" or "đ)" whose letter the list sequence says is the other one.
 
     Vietnamese lists run a, b, c, d, đ, e; a stripped or misread "đ)" prints as "d)". A "d)"
-    right after a "d)", or right before an "e)" when no "c)" precedes it, is "đ)".
+    right after a "d)", or right before an "e)" when no "c)" precedes it, is "đ)". The other
+    way, OCR reads "d)" as "đ)": an "đ)" right after a "c)", or right before another "đ)",
+    is "d)" (5 such on the 60 training pages of benchmarks/punct_noise.py, none right).
     line index → {token index: candidate}.
     """
     markers: list[tuple[int, int, str]] = []  # (line, token index, letter)
@@ -775,19 +777,22 @@ def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[
             markers.append((k, words[0][0], words[0][1].text.lower()))
     out: dict[int, dict[int, Candidate]] = {}
     for n, (k, i, letter) in enumerate(markers):
-        if letter != "d":
+        if letter not in ("d", "đ"):
             continue
         prev = markers[n - 1][2] if n > 0 else ""
         nxt = markers[n + 1][2] if n + 1 < len(markers) else ""
-        if prev in ("d", "đ") and prev != "" or (prev != "c" and nxt == "e"):
-            upper = tokens_per_line[k][i].text.isupper()
+        upper = tokens_per_line[k][i].text.isupper()
+        if letter == "d" and (prev in ("d", "đ") or (prev != "c" and nxt == "e")):
             out[k] = {i: Candidate(("Đ" if upper else "đ",), 0.0, "list")}
+        elif letter == "đ" and (prev == "c" or nxt == "đ"):
+            out[k] = {i: Candidate(("D" if upper else "d",), 0.0, "list")}
     return out
 
 
 def _reason(mode: Mode | str, choice: Choice, kind: str) -> str:
     if choice.candidate.kind == "list":
-        return "list letters run a, b, c, d, đ, e: this d) is đ)"
+        letter = choice.candidate.syllables[0].lower()
+        return f"list letters run a, b, c, d, đ, e: this one is {letter})"
     if mode == "clean" and kind == "diacritics":
         return f"OCR mark confusion in clean text (channel cost {choice.candidate.cost:.1f})"
     what = {"diacritics": "marks restored", "ocr": "OCR damage repaired"}[kind]
