@@ -127,7 +127,6 @@ def heldout_hard_layouts(limit: int, corpus_dir: Path | None = None) -> list[Dir
         if len(out) >= limit:
             break
     return out
-    return out
 
 
 # --- compositing -------------------------------------------------------------------------

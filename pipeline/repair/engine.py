@@ -20,6 +20,7 @@ from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
+from pipeline.repair.lm import SENTENCE_STOPS, opens_sentence
 from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
 from pipeline.repair.ocr_noise import (
     STRAY_LETTER_COST,
@@ -68,7 +69,6 @@ confidence decide: on 60 training pages 3,122 → 3,069 wrong characters, every 
 ~45 changes right. Typed text keeps 3.0: there the wider set broke a right syllable of
 the dev set's clean passages."""
 SENTENCE_END = ".:;!?"
-SENTENCE_STOPS = (".", "!", "?")
 CONTEXT_TOP = 36
 """Successors (predecessors) of each neighbouring candidate proposed as context candidates."""
 CONTEXT_NEIGHBOURS = 4
@@ -714,8 +714,7 @@ def _ends_sentence(tokens: list[Token], i: int) -> bool:
     """
     if i + 2 >= len(tokens) or tokens[i + 1].kind != "space":
         return False
-    following = tokens[i + 2].text[0]
-    return following.isupper() or following in '"“('
+    return opens_sentence(tokens[i + 2].text[0])
 
 
 def _with_break(candidate: Candidate) -> Candidate:

@@ -102,6 +102,19 @@ def lm_token(word: str, marks: bool = True) -> str:
     return _PUNCT_MAP.get(word, word)
 
 
+SENTENCE_STOPS = (".", "!", "?")
+"""Marks after which the training text was cut into sentences (before a new one opens)."""
+
+
+def opens_sentence(first: str) -> bool:
+    """Tell whether a word starting with `first`, after a stop, opens a new sentence.
+
+    The one rule by which the training text was cut (`build_lm.split_sentences`) and by
+    which the decoder closes a sentence mid-line: a capital, a quote or "(".
+    """
+    return first.isupper() or first in "\"“("
+
+
 def lm_tokens(text: str, marks: bool = True) -> list[str]:
     """Return the LM tokens of one line of text."""
     return [lm_token(t, marks) for t in split_tokens(text)]

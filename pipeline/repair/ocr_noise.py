@@ -68,7 +68,7 @@ def lone_run(tokens: list[Token], i: int) -> int:
     leaders (`punctuation.lone_run_droppable`), and a word never starts with '_'.
     """
     after_word = i >= 2 and tokens[i - 1].kind == "space" and tokens[i - 2].kind in ("word", "code")
-    if not (after_word or all(t.kind == "space" for t in tokens[:i])):
+    if not (after_word or _opens_line(tokens, i)):
         return 0
     end = i
     while end < len(tokens) and tokens[end].kind == "punct":
@@ -77,6 +77,11 @@ def lone_run(tokens: list[Token], i: int) -> int:
     if end < len(tokens) and tokens[end].kind != "space":
         return end if glued_prefix_droppable(run) else 0  # else a quote, bracket, bullet
     return end if lone_run_droppable(run) else 0
+
+
+def _opens_line(tokens: list[Token], i: int) -> bool:
+    """Tell whether token i is the first of its line (only spaces before it)."""
+    return all(t.kind == "space" for t in tokens[:i])
 
 
 def stray_letter(tokens: list[Token], i: int, is_syllable: Callable[[str], bool]) -> bool:
@@ -165,7 +170,7 @@ def noise_edit(
     if not after and alone and i >= 2 and tokens[i - 1].kind == "space":
         start = tokens[i - 1].start  # the piece stood alone: its space goes with it
         before = tokens[i - 1].text + before
-    elif not after and alone and end < len(tokens) and all(t.kind == "space" for t in tokens[:i]):
+    elif not after and alone and end < len(tokens) and _opens_line(tokens, i):
         stop = tokens[end].end  # it opened the line: the space after it goes
         before += tokens[end].text
     return Edit(

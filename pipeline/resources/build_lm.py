@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pipeline.corpus import OFFICIAL_FILES, iter_split
 from pipeline.errors import BadInputError, MissingDependencyError, ToolFailedError
-from pipeline.repair.lm import lm_tokens
+from pipeline.repair.lm import lm_tokens, opens_sentence
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,7 @@ def split_sentences(line: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for gap in _SENTENCE_GAP.finditer(line):
-        following = line[gap.end()]
-        if following.isupper() or following in "\"“(":
+        if opens_sentence(line[gap.end()]):
             pieces.append(line[start : gap.start()])
             start = gap.end()
     pieces.append(line[start:])
