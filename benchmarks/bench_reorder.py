@@ -80,7 +80,11 @@ def _paragraphs(document: str) -> list[str]:
                         for w in words)  # camelCase field names of data catalogues
         prose = len(words) >= 12 and alpha >= 0.85 and not caps and "..." not in line \
             and "__" not in line and "|" not in line and not technical
-        heading = line_cues(line).item and 3 <= len(words) <= 30 and alpha >= 0.8
+        cues = line_cues(line)
+        # frozen selection: multi-level labels ("1.2.") became items later; they do not
+        # select headings here, so the dev set stays the one of earlier results
+        heading = (cues.item and not (cues.enumerator and cues.enumerator.parent is not None)
+                   and 3 <= len(words) <= 30 and alpha >= 0.8)
         out.append(line.strip() if (prose or heading) and len(words) <= 200 else "")
     return out
 

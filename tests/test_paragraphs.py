@@ -36,6 +36,17 @@ def test_wrapped_lines_become_paragraphs_with_their_line_ids() -> None:
     assert [p.text for p in paragraphs[-3:]] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
 
 
+def test_multi_level_numbered_items_start_their_own_paragraphs() -> None:
+    lines = ["1. Mục tiêu chung của Kế hoạch là nâng cao chất lượng, hiệu quả công tác tuyên",
+             "truyền, phổ biến pháp luật cho cán bộ và Nhân dân trên địa bàn tỉnh đến năm 2025",
+             "1.1. Phấn đấu 100 % cơ quan, đơn vị tổ chức quán triệt các văn bản mới ban hành",
+             "1.2 Mỗi năm tổ chức ít nhất hai hội nghị chuyên đề về công tác cải cách hành chính",
+             "1.000 người dân được tập huấn kỹ năng số trong năm đầu tiên triển khai."]
+    paragraphs = build_paragraphs(lines)
+    assert [p.text[:4] for p in paragraphs] == ["1. M", "1.1.", "1.2 "]
+    assert paragraphs[-1].text.endswith("số trong năm đầu tiên triển khai.")  # "1.000" is a number
+
+
 def test_dash_of_kinh_te_xa_hoi_at_line_start_is_not_a_bullet() -> None:
     lines = ["Các cơ quan, đơn vị tập trung thực hiện các nhiệm vụ phát triển kinh tế",
              "- xã hội của địa phương năm 2024, bảo đảm hoàn thành các chỉ tiêu đã đề ra."]

@@ -42,6 +42,9 @@ def _fold(text: str) -> str:
     ("1. Lam ro nhung kho khan", Enumerator("arabic", 1), True, False),
     ("đ) Chỉ đạo cơ quan tiếp nhận", Enumerator("letter", 5), True, False),
     ("Điều 12. Hiệu lực thi hành", Enumerator("article", 12), True, False),
+    ("15.2. Trường hợp cần thiết, trước khi", Enumerator("decimal2", 2, 15), True, False),
+    ("2.3.1 Về tổ chức bộ máy", Enumerator("decimal3", 1, 3), True, False),
+    ("1.000 người tham gia tập huấn", None, False, True),  # a number, not a label
     ("- Trong bối cảnh tình hình", None, True, False),
     ("- xã hội của địa phương", None, False, True),  # a wrapped "kinh tế - xã hội"
     ("quyền con người, trong thực hiện", None, False, True),
@@ -52,6 +55,19 @@ def test_line_cues(text: str, enumerator: Enumerator | None, starts: bool, conti
     assert cues.enumerator == enumerator
     assert cues.starts_paragraph is starts
     assert cues.continues_paragraph is continues
+
+
+def test_numbering_misses_follow_multi_level_labels() -> None:
+    from pipeline.repair.order_search import SearchPage, numbering_misses
+
+    def misses(texts: list[str]) -> list[bool]:
+        page = SearchPage(None, [0] * len(texts), [line_cues(t).enumerator for t in texts])  # type: ignore[arg-type]
+        return numbering_misses(page)
+
+    assert misses(["15. Thời gian", "15.1. HSDT", "15.2. Trường hợp", "16. Quy cách"]) == [False] * 4
+    assert misses(["15. Thời gian", "15.1. HSDT", "16. Quy cách", "15.2. Trường hợp"])[-1]
+    assert misses(["15.2. Gia hạn", "16.1. Nhà thầu"]) == [False, False]  # opens the next parent
+    assert misses(["a) Một", "c) Ba", "b) Hai", "d) Bốn"]) == [False, True, True, True]
 
 
 # -- data-file cases --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ False
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TERMINAL = ".;:!?…"
 """Characters that end a sentence or a list item (a paragraph may end after them)."""
@@ -27,6 +27,9 @@ TERMINAL = ".;:!?…"
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN_RE = re.compile(r"^(?P<label>[IVXL]{1,6})[.)]\s+(?=\S)")
 _ARABIC_RE = re.compile(r"^(?P<label>\d{1,2})(?:[.)]|\.\))\s+(?=\S)")
+_DECIMAL_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,2})(?:[.)]\s+(?=\S)|\s+(?=[^\W\d_]))")
+"""Multi-level labels "1.2." / "2.3.1." / "1.1 Mục tiêu" (parts of one or two digits, so a
+number with a thousands dot such as "1.000" is not a label)."""
 _LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\)\s+(?=\S)")
 _ARTICLE_RE = re.compile(r"^(?P<word>Điều|Dieu|Chương|Chuong|Mục|Muc|Phần|Phan)\s+"
                          r"(?P<label>\d{1,3}|[IVXL]{1,6})\b", re.IGNORECASE)
@@ -37,10 +40,14 @@ _BULLET_RE = re.compile(r"^(?:[-–—+•·*▪◦]|\(\d{1,2}\)|\d{1,2}\)\.)\s*
 
 @dataclass(frozen=True)
 class Enumerator:
-    """A list label: its style (roman, arabic, letter, article…) and its value (1-based)."""
+    """A list label: its style (roman, arabic, decimal…, letter, article) and value (1-based).
+
+    `parent`: for multi-level labels ("15.2.") the label of the level above (15).
+    """
 
     style: str
     value: int
+    parent: int | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,12 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
     match = _ARABIC_RE.match(text)
     if match:
         return Enumerator("arabic", int(match.group("label"))), match.end()
+    match = _DECIMAL_RE.match(text)
+    if match:
+        if match.group(0)[len(match.group("label")):].strip() or _upper_after(text, match.end()):
+            parts = [int(part) for part in match.group("label").split(".")]
+            style = "decimal2" if len(parts) == 2 else "decimal3"
+            return Enumerator(style, parts[-1], parts[-2]), match.end()
     match = _LETTER_RE.match(text)
     if match:
         letter = match.group("label")
@@ -130,6 +143,11 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
         if value:
             return Enumerator(style, value), match.start("label")
     return None, 0
+
+
+def _upper_after(text: str, offset: int) -> bool:
+    """True when the text after a label without its own mark ("1.1 Mục tiêu") is capitalised."""
+    return text[offset:offset + 1].isupper()
 
 
 def _ascii_fold(word: str) -> str:
@@ -176,5 +194,5 @@ def line_cues(text: str) -> LineCues:
 
 
 ENUMERATOR_RANK = {"part": 0, "chapter": 1, "section": 2, "roman": 2, "article": 3,
-                   "arabic": 4, "letter": 5}
+                   "arabic": 4, "decimal2": 5, "decimal3": 6, "letter": 7}
 """Nesting depth of each label style: a label resets the counters of deeper styles."""

@@ -105,13 +105,21 @@ def number(counters: Counters, enumerator: Enumerator | None) -> tuple[float, Co
     """Misses (0 or 1) for placing `enumerator` after `counters`, and the new counters.
 
     A label is expected to be one more than the last label of its style since a label of
-    a shallower style last appeared ("II." resets the "1., 2." counter).
+    a shallower style last appeared ("II." resets the "1., 2." counter); a multi-level
+    label ("15.2.") also names its parent, which must be the current label above it.
     """
     if enumerator is None:
         return 0.0, counters
     rank = ENUMERATOR_RANK[enumerator.style]
-    miss = 0.0 if counters[rank] < 0 or enumerator.value == counters[rank] + 1 else 1.0
     updated = list(counters)
+    previous = counters[rank]
+    parent = enumerator.parent
+    if parent is not None and counters[rank - 1] >= 0 and counters[rank - 1] != parent:
+        # "15.2." under "16.": wrong unless it opens the next parent ("16.1." after "15.3.")
+        previous = 0 if parent == counters[rank - 1] + 1 else -2
+    if parent is not None:
+        updated[rank - 1] = parent
+    miss = 0.0 if previous == -1 or enumerator.value == previous + 1 else 1.0
     updated[rank] = enumerator.value
     for deeper in range(rank + 1, _RANKS):
         updated[deeper] = 0
@@ -130,6 +138,21 @@ def counters_before(page: SearchPage, order: Sequence[int], position: int) -> Co
     for k in order[:position]:
         _, counters = number(counters, page.enumerators[k])
     return counters
+
+
+def numbering_misses(page: SearchPage) -> list[bool]:
+    """For each line in the order as read, True when its label breaks the numbering.
+
+    Why: list labels run in sequence in a directive ("a)", "b)", "c)"); a break ("c)"
+    after "a)") is where blocks were read out of order, even when every line reads well
+    after the one before it.
+    """
+    counters = _UNKNOWN
+    out = []
+    for enumerator in page.enumerators:
+        miss, counters = number(counters, enumerator)
+        out.append(miss > 0)
+    return out
 
 
 def lookahead_misses(page: SearchPage, following: Sequence[int], counters: Counters,

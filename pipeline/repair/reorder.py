@@ -47,6 +47,7 @@ from pipeline.repair.order_search import (
     SearchPage,
     beam_search,
     candidates,
+    numbering_misses,
     score_order,
     span_context,
 )
@@ -86,8 +87,9 @@ def _suspicious_links(page: SearchPage, settings: ReorderSettings) -> list[int]:
     """
     table = page.detector or page.table
     suspicious = []
+    misses = numbering_misses(page)
     for k in range(page.size - 1):
-        if _cue_conflict(table, k, k + 1):
+        if _cue_conflict(table, k, k + 1) or misses[k + 1]:
             suspicious.append(k)
             continue
         if table.neutral(k, k + 1):
