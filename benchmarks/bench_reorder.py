@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import textwrap
 import time
@@ -43,7 +44,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from devset import garble_line, strip_marks  # noqa: E402
 
 from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split  # noqa: E402
-from pipeline.repair.line_cues import line_cues  # noqa: E402
 from pipeline.repair.reorder import ReorderSettings, reorder_lines  # noqa: E402
 
 SEED = 20240612
@@ -60,6 +60,26 @@ class Page:
     lines: list[str]
     source: list[int]  # truth index of each input line
     span: list[int] = field(default_factory=list)  # truth indices of the damaged span
+
+
+_FROZEN_LABEL = re.compile(
+    r"^(?:(?:[IVXL]{1,6}[.)]|\d{1,2}(?:[.)]|\.\))|[a-zđ]\))\s+"
+    r"|(?i:(?:Điều|Dieu|Chương|Chuong|Mục|Muc|Phần|Phan)\s+(?:\d{1,3}|[IVXL]{1,6})\b)"
+    r"|(?:[-–—+•·*▪◦]|\(\d{1,2}\)|\d{1,2}\)\.)\s*(?=\S))")
+
+
+def _labelled(line: str) -> bool:
+    """A numbered or bulleted line whose text starts with a capital (heading candidate).
+
+    Frozen copy of line_cues' rule as it was when this dev set was first measured, so the
+    pages do not change when the reorderer's own cues improve (the code under test must not
+    choose its test).
+    """
+    match = _FROZEN_LABEL.match(line.strip())
+    if not match:
+        return False
+    first = next((ch for ch in line.strip()[match.end():] if ch.isalpha()), "")
+    return not first.islower()
 
 
 def _paragraphs(document: str) -> list[str]:
@@ -80,11 +100,7 @@ def _paragraphs(document: str) -> list[str]:
                         for w in words)  # camelCase field names of data catalogues
         prose = len(words) >= 12 and alpha >= 0.85 and not caps and "..." not in line \
             and "__" not in line and "|" not in line and not technical
-        cues = line_cues(line)
-        # frozen selection: multi-level labels ("1.2.") became items later; they do not
-        # select headings here, so the dev set stays the one of earlier results
-        heading = (cues.item and not (cues.enumerator and cues.enumerator.parent is not None)
-                   and 3 <= len(words) <= 30 and alpha >= 0.8)
+        heading = _labelled(line) and 3 <= len(words) <= 30 and alpha >= 0.8
         out.append(line.strip() if (prose or heading) and len(words) <= 200 else "")
     return out
 
@@ -308,7 +324,8 @@ def run(pages: list[Page], lm, settings: ReorderSettings, show: int = 0, tokeniz
             row["pages"] += 1
             for name, value in scores.items():
                 row[name] += value
-        if page.damage != "clean" and scores["good"] < scores["pairs"]:
+        if (page.damage != "clean" and scores["good"] < scores["pairs"]) or (
+                page.damage == "clean" and result.changed):
             failures.append((page, result))
     seconds = time.perf_counter() - started
     for page, result in failures[:show]:

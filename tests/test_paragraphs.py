@@ -47,6 +47,16 @@ def test_multi_level_numbered_items_start_their_own_paragraphs() -> None:
     assert paragraphs[-1].text.endswith("số trong năm đầu tiên triển khai.")  # "1.000" is a number
 
 
+def test_wrapped_article_reference_is_not_a_heading() -> None:
+    lines = ["Chi phí khám sàng lọc các bệnh bẩm sinh trước sinh quy định tại khoản 1",
+             "Điều 9 Nghị định này được thanh toán theo thực tế nhưng tối đa không vượt quá",
+             "900.000 đồng/trường hợp.",
+             "Điều 10. Mức hỗ trợ tài chính"]
+    paragraphs = build_paragraphs(lines)
+    assert [p.line_ids for p in paragraphs] == [["l1", "l2", "l3"], ["l4"]]
+    assert paragraphs[1].kind == "heading"
+
+
 def test_dash_of_kinh_te_xa_hoi_at_line_start_is_not_a_bullet() -> None:
     lines = ["Các cơ quan, đơn vị tập trung thực hiện các nhiệm vụ phát triển kinh tế",
              "- xã hội của địa phương năm 2024, bảo đảm hoàn thành các chỉ tiêu đã đề ra."]

@@ -45,6 +45,8 @@ def _fold(text: str) -> str:
     ("15.2. Trường hợp cần thiết, trước khi", Enumerator("decimal2", 2, 15), True, False),
     ("2.3.1 Về tổ chức bộ máy", Enumerator("decimal3", 1, 3), True, False),
     ("1.000 người tham gia tập huấn", None, False, True),  # a number, not a label
+    ("Điều 9 Nghị định này được thanh toán", None, False, False),  # a wrapped reference
+    ("Chương II QUY ĐỊNH CHUNG", Enumerator("chapter", 2), True, False),
     ("- Trong bối cảnh tình hình", None, True, False),
     ("- xã hội của địa phương", None, False, True),  # a wrapped "kinh tế - xã hội"
     ("quyền con người, trong thực hiện", None, False, True),

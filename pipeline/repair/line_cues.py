@@ -134,7 +134,7 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
         if letter in _VIETNAMESE_LETTERS:
             return Enumerator("letter", _VIETNAMESE_LETTERS.index(letter) + 1), match.end()
     match = _ARTICLE_RE.match(text)
-    if match:
+    if match and _heading_follows(text[match.end():]):
         label = match.group("label")
         value = int(label) if label.isdigit() else roman_value(label)
         style = match.group("word").lower().replace("đ", "d")
@@ -143,6 +143,20 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
         if value:
             return Enumerator(style, value), match.start("label")
     return None, 0
+
+
+def _heading_follows(rest: str) -> bool:
+    """True when the text after "Điều 9" / "Chương II" makes it a heading, not a reference.
+
+    A heading has a mark after its number ("Điều 9.", "Mục 1:"), nothing at all, or a title
+    in capitals ("Chương II QUY ĐỊNH CHUNG"); a wrapped reference ("… tại khoản 1" +
+    "Điều 9 Nghị định này") goes on in ordinary words.
+    """
+    rest = rest.strip()
+    if not rest or rest[0] in ".:":
+        return True
+    first = rest.split()[0]
+    return len(first) >= 2 and first.isupper()
 
 
 def _upper_after(text: str, offset: int) -> bool:
