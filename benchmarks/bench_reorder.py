@@ -358,9 +358,13 @@ def main() -> None:
     parser.add_argument("--lm", default="base", choices=["base", "syllable", "count"])
     parser.add_argument("--half", choices=["tune", "test", "all"], default="all")
     parser.add_argument("--show", type=int, default=0)
+    parser.add_argument("--skip", type=int, default=0,
+                        help="score only pages after the first SKIP (e.g. --pages 720 --skip 360: "
+                             "360 pages never looked at while tuning)")
     parser.add_argument("--set", action="append", default=[], help="setting=value")
     args = parser.parse_args()
     pages = build_pages(args.pages)
+    pages = pages[args.skip:]
     if args.half != "all":
         pages = [p for n, p in enumerate(pages) if (n // len(DAMAGES)) % 2 == (args.half == "test")]
     settings = ReorderSettings()

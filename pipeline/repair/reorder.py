@@ -10,7 +10,9 @@ break plus layout cues). Two readings are summed: the accent-free LM on the line
 delivered (every line on one footing), and — restore-first — the accented LM on the lines
 of searched spans after the repair engine restored them (sharper where the restoration is
 sure; lines it restores with low confidence are left to the accent-free reading, because
-a wrongly restored garble makes the sharp model confidently wrong). Links where another
+a wrongly restored garble makes the sharp model confidently wrong). The accent-free reading
+itself takes each line in its restored spelling when the engine is fairly sure of it
+(garbles undone, marks ignored), and as delivered otherwise. Links where another
 line would clearly read better (accent-free reading) are *suspicious*; each cluster of
 them, with a few lines of context, becomes a span (≤ 48 lines). The damage events that
 could have produced it (reversed runs, blocks reversed under a kept head, regions read
@@ -324,10 +326,17 @@ def reorder_lines(lines: Sequence[str], *, lm: BoundaryLM | None = None,
     if len(kept) < 2:
         return ReorderResult(identity, [])
     texts = [lines[i] for i in kept]
-    table = LinkTable(texts, lm, settings.links, tokenize=tokenize, blocks=block)
-    search: LinkTable | WeightedLinks = table
-    if settings.restored_weight > 0:
+    restored = None
+    if settings.restored_weight > 0 or settings.base_restored_confidence <= 1.0:
         restored = restored_lm or default_restored_lm()
+    base_restore = None
+    if restored is not None and settings.base_restored_confidence <= 1.0:
+        base_restore = partial(_spelling_for_base, restored.restore,
+                               settings.base_restored_confidence)
+    table = LinkTable(texts, lm, settings.links, tokenize=tokenize, blocks=block,
+                      restore=base_restore)
+    search: LinkTable | WeightedLinks = table
+    if settings.restored_weight > 0 and restored is not None:
         accented = LinkTable(texts, restored.lm, settings.links, tokenize=restored.tokenize,
                              blocks=block, restore=restored.restore,
                              min_confidence=settings.min_restored_confidence)
@@ -376,6 +385,18 @@ class RestoredLM:
 
 
 _RESTORED: RestoredLM | None = None
+
+
+def _spelling_for_base(restore: Callable[[str], tuple[str, float]], min_confidence: float,
+                       text: str) -> tuple[str, float]:
+    """Give the line as the repair engine restores it when it is sure enough, else as read.
+
+    Why: the accent-free LM reads a garbled line's garbles ("nuroc", "thiuc") as unknown
+    words; read in the restored spelling (marks dropped by the tokenizer) its first and
+    last words are real ones, so links between damaged lines carry evidence again.
+    """
+    restored, confidence = restore(text)
+    return (restored if confidence >= min_confidence else text), 1.0
 
 
 def default_restored_lm() -> RestoredLM:
