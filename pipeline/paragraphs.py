@@ -25,6 +25,7 @@ text of lines (no letter is changed except a removed line-end hyphen).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,14 @@ from typing import Any
 from pipeline.document import Document, Edit, Line
 from pipeline.repair.line_cues import LineCues, line_cues
 from pipeline.repair.line_links import local_wrap_widths
+from pipeline.structure.references import TYPE_WORDS
 
 log = logging.getLogger(__name__)
+
+_CITED_DOCUMENT = re.compile("(?:" + "|".join(TYPE_WORDS) + r")\b")
+"""A line opening with a document's name ("Nghị quyết số 03/NQ-CP …"): after a ";" it is
+the next citation of a preamble sentence ("Triển khai … Nghị quyết số 57-NQ/TW …;" +
+"Nghị quyết số 03/NQ-CP …"), not a new paragraph."""
 
 SHORT_RATIO = 0.62
 """A line shorter than this share of the wrap width ends its paragraph."""
@@ -85,12 +92,18 @@ def _known_word(word: str) -> bool | None:
 
 def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
     """True when `current` continues the paragraph that `previous` belongs to."""
+    if previous.is_caps and current.is_caps and not current.item \
+            and not previous.ends_terminal and previous.length >= SHORT_RATIO * previous_width:
+        return True  # a capitals title wrapped over two lines
     if current.starts_paragraph or previous.is_caps:
         return False
     if current.continues_paragraph:
         return True
     if previous.length < SHORT_RATIO * previous_width:
         return False
+    if previous.ends_terminal and current.first_letter_case == "upper" \
+            and not (previous.text.endswith(";") and _CITED_DOCUMENT.match(current.text)):
+        return False  # ". ; :" then a capital: a new paragraph or item, even on a full line
     if previous.ends_terminal and previous.length < CLOSED_RATIO * previous_width:
         return False
     if previous.enumerator is not None and not previous.ends_terminal \

@@ -47,6 +47,22 @@ def test_multi_level_numbered_items_start_their_own_paragraphs() -> None:
     assert paragraphs[-1].text.endswith("số trong năm đầu tiên triển khai.")  # "1.000" is a number
 
 
+def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
+    lines = ["KẾ HOẠCH PHÁT TRIỂN HẠ TẦNG SỐ TRONG CÁC KHU CÔNG NGHỆ CAO, KHU CÔNG",
+             "NGHIỆP TRÊN ĐỊA BÀN TỈNH ĐẾN NĂM 2030",
+             "Triển khai thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về",
+             "đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia;",
+             "Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ, Ủy ban nhân dân tỉnh ban",
+             "hành Kế hoạch thực hiện với những nội dung cụ thể như sau, chi tiết tại phụ lục:",
+             "Mức 160.000 đồng/người/phiên trực đối với cơ sở y tế hạng đặc biệt và hạng I;",
+             "Mức 125.000 đồng/người/phiên trực đối với cơ sở y tế hạng II và các cơ sở khác."]
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    # the capitals title wrapped over two lines is one heading; a ';' before a cited
+    # document keeps the preamble sentence together; ':' and ';' before a capital end it
+    assert [p.line_ids for p in paragraphs] == [["l1", "l2"], ["l3", "l4", "l5", "l6"], ["l7"], ["l8"]]
+    assert paragraphs[0].kind == "heading"
+
+
 def test_wrapped_article_reference_is_not_a_heading() -> None:
     lines = ["Chi phí khám sàng lọc các bệnh bẩm sinh trước sinh quy định tại khoản 1",
              "Điều 9 Nghị định này được thanh toán theo thực tế nhưng tối đa không vượt quá",
@@ -72,7 +88,7 @@ def test_line_end_hyphen_removed_only_for_known_words() -> None:
              "19 để chủ động phương án phòng, chống dịch trên địa bàn toàn tỉnh năm 2024."]
     known = build_paragraphs(lines, is_known=lambda word: word.lower() == "ukraine")
     assert "Nga và Ukraine cũng như" in known[0].text
-    assert "virus Covid-19 để chủ động" in known[0].text  # digits: glued, hyphen kept
+    assert "virus Covid-19 để chủ động" in known[1].text  # digits: glued, hyphen kept
     unknown = build_paragraphs(lines, is_known=lambda word: False)
     assert "Nga và U-kraine cũng như" in unknown[0].text
 

@@ -1,0 +1,148 @@
+"""Paragraph reconstruction (pipeline.paragraphs): wrapped lines back into paragraphs.
+
+Pages: consecutive lines of HELD-OUT official documents, cut into pages of at most 40
+wrapped lines (pipeline.corpus.iter_split
+heldout=True), every kind of line kept (headers, headings, numbered items, bullets,
+flattened table cells, signatures), each corpus line being one truth paragraph. Each page
+is wrapped at one width (64-92 columns, as a scan's text) with NO blank lines between
+paragraphs — the hard case: a text layer or OCR that hands over bare lines. (With blank
+lines between paragraphs the builder never joins across them.)
+
+Scored on every pair of consecutive lines: the truth says "same paragraph" (join) or
+"new paragraph" (break); the builder's output is compared. Also the share of truth
+paragraphs rebuilt exactly (same lines, nothing more).
+
+Pages alternate between a 'tune' and a 'test' half (--half); rules are looked at on the
+tune half only.
+
+Run: .venv/bin/python benchmarks/bench_paragraphs.py [--pages 300] [--half tune|test|all]
+     [--show N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import textwrap
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split  # noqa: E402
+from pipeline.paragraphs import build_paragraphs  # noqa: E402
+
+SEED = 20261127
+MAX_LINES = 40
+
+
+@dataclass
+class Page:
+    """Wrapped lines and, for each, the index of the truth paragraph it came from."""
+
+    id: str
+    lines: list[str]
+    owner: list[int]
+
+
+def build_pages(count: int, seed: int = SEED) -> list[Page]:
+    """`count` pages of wrapped held-out text (deterministic for a seed)."""
+    corpus = default_corpus_dir()
+    if corpus is None:
+        raise SystemExit("corpus not found (../shared/corpus or $VIDOC_CORPUS)")
+    documents = [doc for name in OFFICIAL_FILES for doc in iter_split(corpus / name, heldout=True)]
+    rng = random.Random(seed)
+    rng.shuffle(documents)
+    pages: list[Page] = []
+    for document in documents:
+        paragraphs = [line.strip() for line in document.split("\n") if line.strip()]
+        position = 0
+        while position < len(paragraphs) and len(pages) < count:
+            width = rng.randrange(64, 93)
+            lines: list[str] = []
+            owner: list[int] = []
+            while position < len(paragraphs):
+                wrapped = textwrap.wrap(paragraphs[position], width=width,
+                                        break_long_words=False, break_on_hyphens=False)
+                if lines and len(lines) + len(wrapped) > MAX_LINES:
+                    break
+                lines += wrapped
+                owner += [position] * len(wrapped)
+                position += 1
+            if len(set(owner)) >= 3:
+                pages.append(Page(f"p{len(pages)}", lines, owner))
+    return pages
+
+
+def score(pages: list[Page], show: int = 0) -> dict[str, float]:
+    """Join/break decisions against the truth, and paragraphs rebuilt exactly."""
+    tally: Counter[str] = Counter()
+    shown = 0
+    for page in pages:
+        built = build_paragraphs(page.lines, is_known=lambda word: None)
+        group = [0] * len(page.lines)
+        for number, paragraph in enumerate(built):
+            for line_id in paragraph.line_ids:
+                group[int(line_id[1:]) - 1] = number
+        for k in range(len(page.lines) - 1):
+            truth_join = page.owner[k] == page.owner[k + 1]
+            got_join = group[k] == group[k + 1]
+            tally["pairs"] += 1
+            tally["truth_breaks"] += not truth_join
+            tally["truth_joins"] += truth_join
+            if truth_join and not got_join:
+                tally["false_breaks"] += 1
+            elif got_join and not truth_join:
+                tally["false_joins"] += 1
+            else:
+                tally["right"] += 1
+                continue
+            if shown < show:
+                shown += 1
+                kind = "FALSE BREAK" if truth_join else "FALSE JOIN"
+                print(f"--- {page.id} {kind}\n    {page.lines[k]}\n    {page.lines[k + 1]}")
+        truth_sets: dict[int, list[int]] = {}
+        for k, owner in enumerate(page.owner):
+            truth_sets.setdefault(owner, []).append(k)
+        built_sets = {tuple(int(i[1:]) - 1 for i in p.line_ids) for p in built}
+        for members in truth_sets.values():
+            tally["paragraphs"] += 1
+            tally["paragraphs_exact"] += tuple(members) in built_sets
+    return dict(tally)
+
+
+def format_table(tally: dict[str, float], pages: int, seconds: float) -> str:
+    def share(a: str, b: str) -> str:
+        part, whole = tally.get(a, 0), tally.get(b, 0)
+        return f"{100 * part / max(whole, 1):.2f} % ({part}/{whole})"
+
+    rows = [
+        ("line pairs decided right (join or break)", share("right", "pairs")),
+        ("paragraph breaks missed (two paragraphs joined)", share("false_joins", "truth_breaks")),
+        ("wrapped lines split (one paragraph cut)", share("false_breaks", "truth_joins")),
+        ("truth paragraphs rebuilt exactly", share("paragraphs_exact", "paragraphs")),
+        ("pages / time", f"{pages} / {seconds:.1f} s"),
+    ]
+    return "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--half", choices=["tune", "test", "all"], default="all")
+    parser.add_argument("--show", type=int, default=0)
+    args = parser.parse_args()
+    pages = build_pages(args.pages)
+    if args.half != "all":
+        pages = [p for n, p in enumerate(pages) if n % 2 == (args.half == "test")]
+    started = time.perf_counter()
+    tally = score(pages, show=args.show)
+    print(format_table(tally, len(pages), time.perf_counter() - started))
+
+
+if __name__ == "__main__":
+    main()
