@@ -90,10 +90,18 @@ def _known_word(word: str) -> bool | None:
         return None
 
 
+def _opens_in_capitals(text: str) -> bool:
+    """True when the first word of `text` is in capitals ("TẾ", "VIỆC (Kèm theo …")."""
+    words = text.split()
+    letters = [ch for ch in words[0] if ch.isalpha()] if words else []
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
 def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
     """True when `current` continues the paragraph that `previous` belongs to."""
-    if previous.is_caps and current.is_caps and not current.item \
-            and not previous.ends_terminal and previous.length >= SHORT_RATIO * previous_width:
+    if previous.is_caps and (current.is_caps or _opens_in_capitals(current.text)) \
+            and not current.item and not previous.ends_terminal \
+            and previous.length >= SHORT_RATIO * previous_width:
         return True  # a capitals title wrapped over two lines
     if current.starts_paragraph or previous.is_caps:
         return False

@@ -48,8 +48,8 @@ def test_multi_level_numbered_items_start_their_own_paragraphs() -> None:
 
 
 def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
-    lines = ["KẾ HOẠCH PHÁT TRIỂN HẠ TẦNG SỐ TRONG CÁC KHU CÔNG NGHỆ CAO, KHU CÔNG",
-             "NGHIỆP TRÊN ĐỊA BÀN TỈNH ĐẾN NĂM 2030",
+    lines = ["KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ THÔNG TIN TRONG THỰC HIỆN CHÍNH SÁCH BẢO HIỂM Y",
+             "TẾ",
              "Triển khai thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về",
              "đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia;",
              "Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ, Ủy ban nhân dân tỉnh ban",
