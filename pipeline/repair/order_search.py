@@ -213,15 +213,19 @@ def score_order(page: SearchPage, lines: Sequence[int], context: SpanContext,
                 settings: ReorderSettings) -> float:
     """Links (anchors included) minus numbering penalties of reading `lines` in this order."""
     table = page.table
+    link = table.link
+    enumerators = page.enumerators
     score = 0.0
     previous = context.before
     counters = context.counters
     for k in lines:
-        score += table.start(k) if previous is None else table.link(previous, k)
-        miss, counters = number(counters, page.enumerators[k])
-        score -= settings.numbering * miss
-        if previous is not None and opens_list(page.enumerators[previous], page.enumerators[k]):
-            score += settings.first_item
+        score += table.start(k) if previous is None else link(previous, k)
+        enumerator = enumerators[k]
+        if enumerator is not None:  # (the hot loop: unlabelled lines skip the calls)
+            miss, counters = number(counters, enumerator)
+            score -= settings.numbering * miss
+            if previous is not None and opens_list(enumerators[previous], enumerator):
+                score += settings.first_item
         previous = k
     if previous is not None:
         score += table.end(previous) if context.after is None else table.link(previous, context.after)
