@@ -92,13 +92,14 @@ def raw_line_confidence(line: Line, edit_confidences: list[float]) -> float:
 
 
 OCR_CALIBRATION: tuple[tuple[float, float], ...] = (
-    (0.1288, 0.1026), (0.5027, 0.1786), (0.6701, 0.5185), (0.7801, 0.6531), (0.8353, 0.8222),
-    (0.8813, 0.8617), (0.9218, 0.9543), (0.9557, 0.9868), (0.9665, 0.9868),
+    (0.3362, 0.1786), (0.6462, 0.5), (0.7708, 0.7455), (0.8426, 0.873), (0.8814, 0.8919),
+    (0.9153, 0.9706), (0.9346, 0.971), (0.9527, 0.9839), (0.964, 0.9968),
 )
 """Knots (raw, P(line right)) of a monotone map for lines read by OCR; empty = identity.
 
 Fitted by isotonic regression on rendered TRAINING pages run through the pipeline
 (`benchmarks/bench_calibration.py --split train --fit`), measured on held-out pages.
+Refitted 2026-11-27 after the OCR-noise repair steps (1,073 training lines).
 """
 
 
@@ -119,6 +120,8 @@ def calibrate(raw: float, knots: tuple[tuple[float, float], ...]) -> float:
         return raw
     if raw <= knots[0][0]:
         return knots[0][1]
+    if raw >= knots[-1][0]:
+        return knots[-1][1]  # two knots at 1.0: lines with no doubt at all get the last one
     for (x0, y0), (x1, y1) in zip(knots, knots[1:], strict=False):
         if raw <= x1:
             return y0 if x1 == x0 else y0 + (y1 - y0) * (raw - x0) / (x1 - x0)

@@ -150,6 +150,9 @@ def test_calibration_map_is_monotone_and_bounded() -> None:
     knots = ((0.2, 0.1), (0.6, 0.5), (0.9, 0.8))
     assert calibrate(0.0, knots) == 0.1 and calibrate(1.0, knots) == 0.8
     assert calibrate(0.4, knots) == pytest.approx(0.3)
+    # isotonic fits can end with two knots at 1.0: only a raw 1.0 gets the last value
+    tied = ((0.5, 0.2), (1.0, 0.8), (1.0, 0.99))
+    assert calibrate(1.0, tied) == 0.99 and calibrate(0.75, tied) == pytest.approx(0.5)
     xs = [i / 100 for i in range(101)]
     for knots in (OCR_CALIBRATION, TEXT_CALIBRATION):
         ys = [calibrate(x, knots) for x in xs]
