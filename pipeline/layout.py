@@ -19,6 +19,7 @@ A line is marginalia when (measured on the page's own lines, no fixed page size)
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 
 from pipeline.document import Line, Page
@@ -58,9 +59,17 @@ def _outside(bbox: tuple[int, int, int, int], column: tuple[int, int]) -> bool:
     return bbox[2] <= column[0] or bbox[0] >= column[1]
 
 
+_DOCUMENT_CODE = re.compile(r"\d{1,5}\s?/\s?(?:19|20)\d\d\b|\d{1,5}\s?[-/]\s?\(?[A-ZĐ]{2}")
+"""A document number or code ("84/2025/…", "70-HD/…"): typed header text, however badly read."""
+
+
 def is_noise(line: Line) -> bool:
-    """Say whether no word of two or more letters is trusted: a scribble, a seal ring."""
-    if not line.words:
+    """Say whether no word of two or more letters is trusted: a scribble, a seal ring.
+
+    A line holding a document code is never noise: Tesseract may doubt every word of a
+    small, blurred "Số: 84/2025/QĐ-UBND", and the number is the header's key field.
+    """
+    if not line.words or _DOCUMENT_CODE.search(line.text):
         return False
     for word in line.words:
         letters = sum(ch.isalpha() for ch in word.text)

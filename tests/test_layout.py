@@ -33,6 +33,7 @@ def _page() -> Page:
         _line(7, "~—", (1500, 2400, 1800, 2480), conf=20.0),  # a scribbled signature
         _line(8, "- Lưu: VT.", (380, 2400, 600, 2450), conf=86.0),
         _line(9, "Lưu hồ sơ", (380, 3300, 700, 3360), conf=35.0),  # note below the text
+        _line(10, "SỐ: 84/2025/(Đ-UBND", (460, 320, 950, 365), conf=35.0),  # blurred number
     ]
     return Page(number=1, width=2480, height=3508, lines=body)
 
@@ -49,6 +50,7 @@ def test_margin_notes_scribbles_and_doubtful_edge_lines_are_marginalia() -> None
         "Nơi nhận:",
         "- Lưu: VT.",
         "ngày 19 tháng 6 năm 2015 của Quốc hội;",
+        "SỐ: 84/2025/(Đ-UBND",  # doubted word by word, but a document number is typed text
     )
     for typed in typed_lines:
         assert roles[typed] == "body", typed
@@ -58,7 +60,7 @@ def test_marginalia_move_after_the_body_and_ids_follow_the_order() -> None:
     page = separate_marginalia(_page())
     order = [line.role for line in page.lines]
     assert order == sorted(order, key=lambda r: r == MARGINALIA)
-    assert [line.id for line in page.lines] == [f"p1-l{k}" for k in range(1, 10)]
+    assert [line.id for line in page.lines] == [f"p1-l{k}" for k in range(1, 11)]
     again = [line.text for line in separate_marginalia(page).lines]
     assert again == [line.text for line in page.lines]  # idempotent
 
