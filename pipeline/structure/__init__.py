@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 ROLES = ("header", "title", "body", "signature", "recipients", "marginalia")
 LEGAL_BASIS = re.compile(
-    r"^\s*(Can cu|Thuc hien|Theo de nghi|Xet|Sau khi xem xet|Tren co so)\b", re.I
+    r"^\s*(Can cu|Trien khai thuc hien|Thuc hien|Theo de nghi|Xet|Sau khi xem xet|Tren co so)\b",
+    re.I,
 )
 STRUCTURE_VERSION = 1
 

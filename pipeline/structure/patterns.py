@@ -112,7 +112,8 @@ AUTHORITY = re.compile(r"^\s*(T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|TUQ\.?|Q\.)\s+(?=\S)
 """Signing authority prefixes: on behalf of (T/M), deputy for (K/T), by order (T/L), acting (Q.)."""
 
 BODY_START = re.compile(
-    r"^\s*(?:Can\s+cu\b|CAN\s+CU\b|Thuc\s+hien\b|Kinh\s+gui\b|KINH\s+GUI\b|Theo\s+de\s+nghi\b|"
+    r"^\s*(?:Can\s+cu\b|CAN\s+CU\b|Thuc\s+hien\b|Trien\s+khai\s+thuc\s+hien\b|Kinh\s+gui\b|"
+    r"KINH\s+GUI\b|Theo\s+de\s+nghi\b|"
     r"Xet\s|Dieu\s+1\b|DIEU\s+1\b|Chuong\s+[IVX1]\b|CHUONG\s+[IVX1]\b|Phan\s+(?:thu|I\b|1\b)|"
     r"PHAN\s+(?:THU|I\b|1\b)|I\s*[.:]\s|1\s*[.:]\s|Nham\s|De\s)"
 )
