@@ -317,8 +317,16 @@ def place_before(text: str) -> tuple[str | None, str]:
 
 
 def find_body_start(lines: list[Line]) -> int:
-    """Index of the first body line: legal bases, addressee, first section, or prose."""
+    """Index of the first body line: legal bases, addressee, first section, or prose.
+
+    Also the first sentence line right under a capitals title ("KẾ HOẠCH" / "CHUYỂN ĐỔI
+    SỐ …" / "Quán triệt Nghị quyết số 57-NQ/TW ngày …"): wrapped preamble lines are too
+    short to look like prose, and the numbers and dates they cite must not keep the
+    header open.
+    """
     limit = min(len(lines), MAX_HEADER_LINES)
+    seen_type = False
+    previous_caps_title = False
     for i in range(limit):
         text = lines[i].text.strip()
         folded = fold(text)
@@ -326,7 +334,26 @@ def find_body_start(lines: list[Line]) -> int:
             return i
         if _is_prose(text, folded):
             return i
+        if previous_caps_title and _opens_sentence(text, folded):
+            return i
+        found = doc_type_at_start(text)
+        caps = is_upper_line(text)
+        previous_caps_title = seen_type and caps and not found and bool(text)
+        seen_type = seen_type or found is not None
     return limit
+
+
+def _opens_sentence(text: str, folded: str) -> bool:
+    """Tell whether a mixed-case line of six or more words opens with a capital.
+
+    Not a place-and-date line ("Hà Nội, ngày 24 tháng 11 năm 2025"): a date there follows
+    a comma or opens the line, while a cited one follows its document ("… số 5 ngày …").
+    """
+    words = text.split()
+    if len(words) < 6 or not text[:1].isupper() or is_upper_line(text) or P.VV.match(folded):
+        return False
+    return not any(a[2] == "date" and (a[0] == 0 or folded[:a[0]].rstrip().endswith(","))
+                   for a in _anchors(folded))
 
 
 def _is_prose(text: str, folded: str) -> bool:
