@@ -169,6 +169,24 @@ def test_sample_references_and_bases(sample: Document) -> None:
     assert "70-HD/BTGTU" not in refs  # the document's own number is not a reference
 
 
+def test_wrapped_legal_bases_run_on_to_their_end() -> None:
+    doc = extract_structure(make_doc([
+        "ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "Số: 12/QĐ-UBND", "Ninh Bình, ngày 05 tháng 3 năm 2025",
+        "QUYẾT ĐỊNH", "Về việc ban hành Quy chế làm việc", "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH",
+        "Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 19/02/2025; Luật sửa",
+        "đổi, bổ sung một số điều của Nghị định số 78/2025/NĐ-CP ngày 01/4/2025;",
+        "Căn cứ Nghị định số 150/2025/NĐ-CP ngày 12/6/2025 của Chính phủ;",
+        "QUYẾT ĐỊNH:", "Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc.",
+    ]))
+    bases = doc.structure["legal_bases"]
+    assert [b["line_id"] for b in bases] == ["p1-l9", "p1-l11"]
+    assert bases[0]["text"].endswith("ngày 01/4/2025;")  # the wrapped second line is part of it
+    assert bases[0]["references"] == ["78/2025/NĐ-CP"]
+    assert bases[1]["references"] == ["150/2025/NĐ-CP"]
+    assert_valid(doc)
+
+
 def test_sample_schema_and_markdown(sample: Document) -> None:
     assert_valid(sample)
     md = render_markdown(sample)

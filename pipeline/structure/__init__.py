@@ -106,21 +106,41 @@ def extract_structure(doc: Document) -> Document:
 
 
 def legal_bases(body_lines: list[Line], preamble_ids: list[str]) -> list[dict[str, Any]]:
-    """Collect the "Căn cứ …" / "Thực hiện …" lines of the preamble, with what they cite."""
+    """Collect the "Căn cứ …" / "Thực hiện …" bases of the preamble, with what they cite.
+
+    A basis wrapped over several lines (OCR, text layers) runs on until a line ends in
+    ". ; :" or the next basis opens; `line_id` is its first line.
+    """
     wanted = set(preamble_ids)
     out: list[dict[str, Any]] = []
-    for line in body_lines:
-        if line.id not in wanted:
-            continue
-        stripped = line.text.strip()
-        m = LEGAL_BASIS.match(fold(stripped))
-        if m:
+    current: list[Line] = []
+
+    def close() -> None:
+        if current:
+            text = " ".join(line.text.strip() for line in current)
+            m = LEGAL_BASIS.match(fold(text))
+            assert m is not None
             out.append(
                 {
-                    "kind": stripped[m.start(1) : m.end(1)],
-                    "text": stripped,
-                    "line_id": line.id,
-                    "references": [r["number"] for r in find_references([line])],
+                    "kind": text[m.start(1) : m.end(1)],
+                    "text": text,
+                    "line_id": current[0].id,
+                    "references": [r["number"] for r in find_references(current)],
                 }
             )
+            current.clear()
+
+    for line in body_lines:
+        if line.id not in wanted:
+            close()
+            continue
+        stripped = line.text.strip()
+        if LEGAL_BASIS.match(fold(stripped)):
+            close()
+            current.append(line)
+        elif current:
+            current.append(line)
+        if current and stripped.endswith((".", ";", ":")):
+            close()
+    close()
     return out
