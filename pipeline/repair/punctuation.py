@@ -82,6 +82,11 @@ PRIOR = 0.5
 """Add-half smoothing: a change never seen still gets a finite (dear) cost."""
 
 
+def _tables(line_end: bool) -> tuple[dict, dict[bool, dict[str, int]]]:
+    """Return the channel counts and totals for a mark inside a line, or ending it."""
+    return (LINE_END_COUNTS, LINE_END_TOTALS) if line_end else (GLUED_COUNTS, MEANT_TOTALS)
+
+
 def _log_likelihood(
     read: str, lower: bool, sure: bool, meant: str, line_end: bool = False
 ) -> float:
@@ -90,9 +95,7 @@ def _log_likelihood(
     The next word's case belongs to the channel because the LM is case-blind: after a
     real '.' the next word is capitalised, after a speck it usually is not.
     """
-    counts, totals = (
-        (LINE_END_COUNTS, LINE_END_TOTALS) if line_end else (GLUED_COUNTS, MEANT_TOTALS)
-    )
+    counts, totals = _tables(line_end)
     seen = counts[(read, lower, sure)].get(meant, 0) + PRIOR
     with_case = totals[lower][meant] + PRIOR
     overall = totals[True][meant] + totals[False][meant] + 2 * PRIOR
@@ -114,7 +117,7 @@ def glued_mark_candidates(
 @lru_cache(maxsize=128)
 def _glued(mark: str, lower: bool, sure: bool, line_end: bool = False) -> tuple[Candidate, ...]:
     keep = Candidate((mark,), 0.0, "keep")
-    if (mark, lower, sure) not in (LINE_END_COUNTS if line_end else GLUED_COUNTS):
+    if (mark, lower, sure) not in _tables(line_end)[0]:
         return (keep,)
     base = _log_likelihood(mark, lower, sure, mark, line_end)
     out = [keep]

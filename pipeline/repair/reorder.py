@@ -391,9 +391,10 @@ def _spelling_for_base(restore: Callable[[str], tuple[str, float]], min_confiden
                        text: str) -> tuple[str, float]:
     """Give the line as the repair engine restores it when it is sure enough, else as read.
 
-    Why: the accent-free LM reads a garbled line's garbles ("nuroc", "thiuc") as unknown
-    words; read in the restored spelling (marks dropped by the tokenizer) its first and
-    last words are real ones, so links between damaged lines carry evidence again.
+    Why: the accent-free LM reads a garbled line's garbles (a horn read as "r", a mark as
+    a stray letter) as unknown words; read in the restored spelling (marks dropped by the
+    tokenizer) its first and last words are real ones, so links between damaged lines
+    carry evidence again.
     """
     restored, confidence = restore(text)
     return (restored if confidence >= min_confidence else text), 1.0

@@ -112,35 +112,27 @@ def legal_bases(body_lines: list[Line], preamble_ids: list[str]) -> list[dict[st
     ". ; :" or the next basis opens; `line_id` is its first line.
     """
     wanted = set(preamble_ids)
-    out: list[dict[str, Any]] = []
-    current: list[Line] = []
-
-    def close() -> None:
-        if current:
-            text = " ".join(line.text.strip() for line in current)
-            m = LEGAL_BASIS.match(fold(text))
-            assert m is not None
-            out.append(
-                {
-                    "kind": text[m.start(1) : m.end(1)],
-                    "text": text,
-                    "line_id": current[0].id,
-                    "references": [r["number"] for r in find_references(current)],
-                }
-            )
-            current.clear()
-
+    groups: list[tuple[str, list[Line]]] = []  # (kind as printed, lines)
+    open_basis = False
     for line in body_lines:
         if line.id not in wanted:
-            close()
+            open_basis = False
             continue
         stripped = line.text.strip()
-        if LEGAL_BASIS.match(fold(stripped)):
-            close()
-            current.append(line)
-        elif current:
-            current.append(line)
-        if current and stripped.endswith((".", ";", ":")):
-            close()
-    close()
-    return out
+        m = LEGAL_BASIS.match(fold(stripped))
+        if m:
+            groups.append((stripped[m.start(1) : m.end(1)], [line]))
+            open_basis = True
+        elif open_basis:
+            groups[-1][1].append(line)
+        if stripped.endswith((".", ";", ":")):
+            open_basis = False
+    return [
+        {
+            "kind": kind,
+            "text": " ".join(line.text.strip() for line in lines),
+            "line_id": lines[0].id,
+            "references": [r["number"] for r in find_references(lines)],
+        }
+        for kind, lines in groups
+    ]
