@@ -70,6 +70,12 @@ def test_tokenize_protects_codes_and_urls() -> None:
     assert kinds["Số"] == "word"
 
 
+def test_tokenize_reads_units_between_slashes_as_words() -> None:
+    tokens = tokenize("50.000 dong/nguoi/thang, NQ/TW, V/v, HĐND/UBND")
+    words = [t.text for t in tokens if t.is_word]
+    assert words == ["dong", "nguoi", "thang"]
+
+
 def test_case_pattern_round_trip() -> None:
     for word, restored in [("NOI", "NỘI"), ("Dang", "Đang"), ("tinh", "tình")]:
         assert apply_case(restored.lower(), case_pattern(word)) == restored

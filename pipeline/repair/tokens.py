@@ -58,9 +58,11 @@ class Token:
 def _split_joined(text: str, start: int) -> list[Token]:
     """Split a joined run without digits or slashes ("Nga-Ukraine", "TP.HCM") into words.
 
-    Runs with a digit or a slash ("70-HD/BTGTU", "b/c", "2021-2030") stay one code token.
+    Runs with a digit or a slash ("70-HD/BTGTU", "b/c", "2021-2030") stay one code token,
+    except units written as words between slashes ("đồng/người/tháng", "lớp/nhóm"): they
+    are text, and an accent-stripped "dong/nguoi" must be restorable like any other word.
     """
-    if any(ch.isdigit() or ch == "/" for ch in text):
+    if any(ch.isdigit() for ch in text) or ("/" in text and not _is_word_slashes(text)):
         return [Token("code", text, start)]
     out: list[Token] = []
     for match in re.finditer(rf"{_WORD}|[^\W\d_]*\d+[^\W_]*|.", text):
@@ -68,6 +70,18 @@ def _split_joined(text: str, start: int) -> list[Token]:
         kind: TokenKind = "word" if re.fullmatch(_WORD, piece) else "punct"
         out.append(Token(kind, piece, start + match.start()))
     return out
+
+
+def _is_word_slashes(text: str) -> bool:
+    """Tell whether a slash run is words ("đồng/người") rather than a code ("NQ/TW", "b/c").
+
+    Every piece must be a letter run of two or more letters and not all capitals:
+    abbreviations and document codes are capitals or single letters.
+    """
+    pieces = text.split("/")
+    return all(
+        len(p) >= 2 and re.fullmatch(_WORD, p) is not None and not p.isupper() for p in pieces
+    )
 
 
 def tokenize(text: str) -> list[Token]:
