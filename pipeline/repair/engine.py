@@ -653,7 +653,8 @@ def normalize_punctuation(
     - a stray mark glued between two syllables ("cơ:quan", "Đất.đai", "chế-độ") is a space
       OCR misread; left alone when either side is a single letter (v.v, đ/c are codes
       anyway) or not a syllable (TP.HCM, Nga-Ukraine); a hyphen only between lowercase;
-    - a lone "~" between spaces, or opening a line, is a dash misread;
+    - a lone "~" between spaces, or opening a line, before a word is a dash misread (before
+      a number it means "about": kept);
     - a lone ":", ".", "_" or "`" between spaces right after the end of a sentence or
       clause ("giới. : 7.") is speck noise: it is dropped with the space before it.
     """
@@ -684,6 +685,8 @@ def normalize_punctuation(
             and (left is None or left.kind == "space" or i == first)
             and right is not None
             and right.kind == "space"
+            and i + 2 < len(tokens)
+            and tokens[i + 2].is_word  # "~ 100 tỷ đồng" is "about 100": kept
         ):
             fixes[i] = ("-", "dash misread as '~'")
         elif (
