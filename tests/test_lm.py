@@ -49,7 +49,7 @@ def test_split_tokens_keeps_codes_and_splits_punctuation() -> None:
 
 
 def test_models_load_with_expected_order(lm: LanguageModel) -> None:
-    assert lm.order == 5 and lm.marks
+    assert lm.order == 6 and lm.marks
     base = get_language_model("base")
     assert base.order == 4 and not base.marks
     assert "ủy" in lm and "uỷ" not in lm  # canonical old style only

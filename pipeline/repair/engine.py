@@ -79,7 +79,7 @@ CONTEXT_NEIGHBOURS = 4
 """How many of a neighbour's cheapest candidates propose context candidates."""
 CONTEXT_MODES = ("garbled",)
 PREPRUNE_KEEP = 0
-"""Candidates per slot of a garbled line kept for the 5-gram search by a bigram pre-pass
+"""Candidates per slot of a garbled line kept for the n-gram search by a bigram pre-pass
 (0 = off). Measured on 120 dev passages: keep 5 over all neighbours 96.82/94.00 % but slower
 (the pre-pass costs more than it saves); fan 4: 96.36/93.55 %; off: 96.74/93.90 %."""
 PREPRUNE_MARGIN = 3.0
@@ -300,7 +300,7 @@ class RepairEngine:
     def _preprune(self, slots: list[Slot]) -> list[Slot]:
         """Keep each slot's PREPRUNE_KEEP best candidates under a cheap bigram pass.
 
-        Why: the 5-gram beam search costs one LM call per hypothesis and candidate, and a
+        Why: the n-gram beam search costs one LM call per hypothesis and candidate, and a
         garbled slot has 20-30 candidates, most of which no context supports. A max-product
         forward-backward pass with cached bigram scores (over the PREPRUNE_FAN best
         neighbours only) ranks them by the best path through each; only the top few enter

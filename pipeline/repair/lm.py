@@ -27,7 +27,7 @@ Public API (stable)::
         perplexity(sentences) -> float        sentences: token lists
 
 Tokens passed to `score_sentence` / `advance` must already be LM tokens (`token()` output).
-Models: `models/syllable5.binary` (marks kept) and `models/base4.binary` (marks stripped).
+Models: `models/syllable6.binary` (marks kept) and `models/base4.binary` (marks stripped).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 Kind = Literal["syllable", "base"]
 
 MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
-MODEL_FILES: dict[str, str] = {"syllable": "syllable5.binary", "base": "base4.binary"}
+MODEL_FILES: dict[str, str] = {"syllable": "syllable6.binary", "base": "base4.binary"}
 
 NUM = "<num>"
 CODE = "<code>"
@@ -142,7 +142,7 @@ class LanguageModel:
 
     @classmethod
     def load(cls, path: Path | None = None, kind: Kind | None = None) -> LanguageModel:
-        """Load a binary (or ARPA) model; default `models/syllable5.binary`."""
+        """Load a binary (or ARPA) model; default `models/syllable6.binary`."""
         if path is None:
             kind = kind or "syllable"
             path = MODELS_DIR / MODEL_FILES[kind]
