@@ -276,13 +276,17 @@ class CandidateGenerator:
         extra = costs.letters_extra + base_extra + CONTEXT_EXTRA
         extra += costs.marks_changed * 0.5 if marked else 0.0
         bases = self._syllable_base
+        # most proposals are far from the observed base: test that before any other work
+        near = self._near(obase) if garbled and len(obase) > 2 else None
         out: list[Candidate] = []
         for syllable in dict.fromkeys(proposals):
-            if (syllable,) in have:
-                continue
             base = bases.get(syllable)
             if base is None:
                 base = bases[syllable] = base_of(syllable)
+            if near is not None and base != obase and base not in near:
+                continue
+            if (syllable,) in have:
+                continue
             if base == obase:
                 cost = same
             elif garbled:
