@@ -437,7 +437,20 @@ def main() -> None:
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        args.out.write_text(text + kept_notes(args.out), encoding="utf-8")
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written notes below an earlier run's tables in `path`, kept as they are.
+
+    Why: fits, refits and re-measurements are explained under the tables by hand; a re-run
+    refreshes the tables and the command line, never those notes.
+    """
+    if not path.exists():
+        return ""
+    old = path.read_text(encoding="utf-8").split("\n")
+    ends = [k for k, line in enumerate(old) if line.startswith("(") and "; command: " in line]
+    return "\n".join(old[ends[0] + 1 :]) if ends else ""
 
 
 if __name__ == "__main__":
