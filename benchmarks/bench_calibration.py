@@ -49,6 +49,9 @@ from pipeline.report import (  # noqa: E402
     raw_line_confidence,
 )
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from results_file import kept_below  # noqa: E402
+
 CACHE = ROOT / "benchmarks" / "cache" / "calibration"
 CORPUS_FILE = "legal_admin_tvpl_2025.txt"
 CONDITIONS: dict[str, dict[str, Any]] = {
@@ -181,7 +184,6 @@ def train_text_cases(per_condition: int, seed: int = 7) -> list[dict[str, Any]]:
     """Dev-set-like passages from TRAINING documents (the recipe of `benchmarks/devset.py`)."""
     import random
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from devset import _prose_lines, garble_line, strip_marks
 
     from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split
@@ -437,21 +439,8 @@ def main() -> None:
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + kept_notes(args.out), encoding="utf-8")
-
-
-def kept_notes(path: Path) -> str:
-    """The hand-written notes below an earlier run's tables in `path`, kept as they are.
-
-    Why: fits, refits and re-measurements are explained under the tables by hand; a re-run
-    refreshes the tables and the command line, never those notes.
-    """
-    if not path.exists():
-        return ""
-    old = path.read_text(encoding="utf-8").split("\n")
-    ends = [k for k, line in enumerate(old) if line.startswith("(") and "; command: " in line]
-    return "\n".join(old[ends[0] + 1 :]) if ends else ""
-
+        notes = kept_below(args.out, lambda line: line.startswith("(") and "; command: " in line)
+        args.out.write_text(text + notes, encoding="utf-8")
 
 if __name__ == "__main__":
     main()

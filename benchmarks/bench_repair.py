@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from devset import Case, load_devset  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
+from results_file import kept_below  # noqa: E402
 
 from pipeline.repair.channel import base_of  # noqa: E402
 from pipeline.repair.tokens import tokenize  # noqa: E402
@@ -421,7 +422,7 @@ def main() -> None:
         + "\n\n## samples/garbled_ocr.txt: lines the repair changed\n\n```\n"
         + sample
         + "\n```\n"
-        + kept_history(),
+        + kept_below(RESULTS, lambda line: line == "```", occurrence=2),  # after the sample
         encoding="utf-8",
     )
 
@@ -473,20 +474,6 @@ def sample_reading_row() -> str:
         f"{100 * before[0] / before[1]:.1f} % as given → {100 * after[0] / after[1]:.1f} % "
         f"after repair ({after[0]}/{after[1]})."
     )
-
-
-def kept_history() -> str:
-    """The hand-written passes below the generated part of the results file, kept as they are.
-
-    Why: each pass records before → after figures by hand under its own heading; a re-run
-    of the benchmark refreshes the table and the sample, never that history.
-    """
-    if not RESULTS.exists():
-        return ""
-    text = RESULTS.read_text(encoding="utf-8")
-    marker = "\n```\n\n## "
-    at = text.find(marker)
-    return "" if at < 0 else text[at + len("\n```\n") :]
 
 
 if __name__ == "__main__":
