@@ -314,6 +314,7 @@ def main() -> None:
                 "garbled",
                 "oldocr",
                 "wrapped",
+                "partial",
                 "mixed_clean",
                 "mixed_damaged",
             )
@@ -342,6 +343,17 @@ def main() -> None:
             "",
         ),
         ("  of which needed a change", tally.rate("wrapped:fixed", "wrapped:was_wrong"), ""),
+        (
+            "lines that kept marks in one part, old-OCR garbled in the rest (partial)",
+            tally.rate("partial:ok", "partial:syl"),
+            "",
+        ),
+        ("  of which needed a change", tally.rate("partial:fixed", "partial:was_wrong"), ""),
+        (
+            "  already right and stay right",
+            tally.rate("partial:stay_right", "partial:was_right"),
+            "",
+        ),
         (
             "damaged lines inside clean passages (mixed)",
             tally.rate("mixed_damaged:ok", "mixed_damaged:syl"),

@@ -13,6 +13,11 @@ Each case is a short passage (a few corpus lines) with its truth and a damaged i
 - wrapped:  the old-OCR garbler on other passages whose paragraphs are wrapped into lines of
             about WRAP_WIDTH characters, as on a scanned page (a word at a line end has its
             right context on the next line); appended after oldocr.
+- partial:  lines that kept part of their marks: a run of words (the start or the end of the
+            line) printed with marks, some of them wrong (tone lost or changed, Đ read as D,
+            a stray letter), the rest of the line damaged by the old-OCR garbler; modelled on
+            the transition lines of damaged scans, where OCR read marks in one part of a line
+            only; appended after wrapped.
 
 The garbler is modelled on damage *patterns* of old OCR on Vietnamese (a marked letter read
 as its base plus a stray letter, horn read as "r", dropped or doubled letters, rn/m, nh/h,
@@ -36,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.corpus import NEWS_FILE, OFFICIAL_FILES, default_corpus_dir, iter_split  # noqa: E402
+from pipeline.repair.vietnamese import apply_case, compose, decompose  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / "cache"
 DEVSET_PATH = CACHE / "devset.jsonl"
@@ -387,6 +393,51 @@ def _wrong_marks(word: str, rng: random.Random) -> str:
     return unicodedata.normalize("NFC", "".join(new if c in tones else c for c in decomposed))
 
 
+PARTIAL_WRONG = 0.3
+"""Share of the words of a line's marked part whose marks were misread (`partial_line`)."""
+
+
+def misread_marks(word: str, rng: random.Random) -> str:
+    """The word with its marks partly misread: tone lost or changed, Đ as D, a stray letter."""
+    parts = decompose(word)
+    if parts is None:
+        return strip_marks(word)
+    onset, rhyme, tone = parts
+    kind = rng.choice(["tone_lost", "tone_changed", "all_lost", "d_bar", "stray"])
+    other_tone = rng.choice([t for t in range(6) if t != tone])
+    if kind == "tone_lost":
+        out = compose(onset, rhyme, 0)
+    elif kind == "tone_changed":
+        out = compose(onset, rhyme, other_tone)
+    elif kind == "all_lost":
+        out = strip_marks(compose(onset, rhyme, tone))
+    elif kind == "d_bar" and onset == "đ":
+        out = compose("d", rhyme, other_tone)
+    else:
+        out = compose(onset, rhyme, other_tone) + rng.choice("iunc")
+    return apply_case(word, out)
+
+
+def partial_line(line: str, rng: random.Random) -> str:
+    """A line whose start or end kept its marks (some misread); the rest old-OCR garbled."""
+    words = line.split(" ")
+    if len(words) < 4:
+        return old_ocr_line(line, rng)
+    keep = rng.randint(max(2, len(words) * 3 // 10), max(2, len(words) * 7 // 10))
+    at_start = rng.random() < 0.5
+    kept = words[:keep] if at_start else words[len(words) - keep :]
+    rest = " ".join(words[keep:] if at_start else words[: len(words) - keep])
+    marked = []
+    for word in kept:
+        head, core, tail = split_affixes(word)
+        if core and core.isalpha() and rng.random() < PARTIAL_WRONG:
+            word = head + misread_marks(core, rng) + tail
+        marked.append(word)
+    garbled = old_ocr_line(rest, rng) if rest else ""
+    parts = [" ".join(marked), garbled] if at_start else [garbled, " ".join(marked)]
+    return " ".join(x for x in parts if x)
+
+
 # -- passages ---------------------------------------------------------------------------------
 
 
@@ -439,7 +490,11 @@ def _old_ocr_cases(
 
 
 def build_devset(
-    seed: int = SEED, per_condition: int = 160, ood: int = 120, wrapped: int = 120
+    seed: int = SEED,
+    per_condition: int = 160,
+    ood: int = 120,
+    wrapped: int = 120,
+    partial: int = 120,
 ) -> list[Case]:
     """Build all cases (deterministic for a seed)."""
     rng = random.Random(seed)
@@ -475,6 +530,11 @@ def build_devset(
     cases += _old_ocr_cases("oldocr", passages[start : start + per_condition], seed + 1, None)
     start += per_condition
     cases += _old_ocr_cases("wrapped", passages[start : start + wrapped], seed + 2, WRAP_WIDTH)
+    start += wrapped
+    rng = random.Random(seed + 3)
+    for n, passage in enumerate(passages[start : start + partial]):
+        damaged_input = [partial_line(x, rng) for x in passage]
+        cases.append(Case(f"partial-{n}", "partial", passage, damaged_input, [True] * len(passage)))
     return cases
 
 

@@ -394,6 +394,21 @@ def test_stripped_line_in_a_garbled_run_is_garbled() -> None:
     assert modes == ["garbled", "clean", "garbled", "clean", "stripped"]
 
 
+def test_marks_of_a_line_with_a_garbled_run_are_not_trusted() -> None:
+    """OCR that garbled part of a line read its other words' marks unreliably: all may change."""
+    from pipeline.repair import repair_text
+
+    engine = _engine()
+    line = "Giao Sở Tài chính chu trì, phối hợp vói các sở, nganh lien quan huong dann thuc hienn."
+    tokens = tokenize(line)
+    (assessment,) = engine.assess([tokens], [{}])
+    modes = {tokens[i].text: mode for i, mode in assessment.token_modes.items()}
+    assert modes["chu"] == modes["vói"] == modes["chính"] == "garbled"
+    assert repair_text(line).text == (
+        "Giao Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan hướng dẫn thực hiện."
+    )
+
+
 # -- OCR punctuation: specks read as marks ------------------------------------------------------
 
 
