@@ -409,6 +409,24 @@ def test_marks_of_a_line_with_a_garbled_run_are_not_trusted() -> None:
     )
 
 
+def test_a_misread_word_next_to_a_garbled_line_makes_its_line_garbled() -> None:
+    """The OCR that garbled a line read its neighbour too: a misread word there is evidence."""
+    engine = _engine()
+    garbled = "Cac co quan phoi hopp thuc hien ke hoach nam nay va bao caoo ket qua."
+    neighbour = "Giao Sở Tài chính chu trì, phối hợp với các sở, ngành liên quán thục hiệnn."
+    formula = "Số tiền = 10% x (Nsố người x Lcơ sở x Th) trong đó:"
+    lines = [neighbour, garbled, formula]
+    tokens = [tokenize(x) for x in lines]
+    first, second, third = engine.assess(tokens, [{}] * len(lines))
+    assert second.mode == "garbled"
+    modes = {tokens[0][i].text: mode for i, mode in first.token_modes.items()}
+    assert modes["chu"] == modes["chính"] == modes["hiệnn"] == "garbled"
+    # a word without a vowel is an abbreviation, not a misread: the formula stays clean
+    assert not third.token_modes
+    alone = engine.assess([tokens[0]], [{}])[0]
+    assert "garbled" not in alone.token_modes.values()
+
+
 # -- OCR punctuation: specks read as marks ------------------------------------------------------
 
 

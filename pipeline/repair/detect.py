@@ -327,7 +327,38 @@ def assess_lines(
             if mode == "garbled":
                 _release_capitals(a.words, a)
     _garble_damaged_runs(out)
+    _garble_next_to_garbled(out)
     return out
+
+
+def _garble_next_to_garbled(assessments: list[LineAssessment]) -> None:
+    """A clean-looking line next to a garbled one, holding a misread word, is garbled too.
+
+    Why: OCR that garbled a line also read its neighbours; a neighbour that kept most of its
+    marks but holds a word no one writes ("trứcn", "Tou") was read by the same OCR and
+    its marks are no better than the garbled line's letters (as `_distrust_marks` within a
+    line). Words without a vowel ("Th" in a formula) are abbreviations, not misreads.
+    Measured on the dev set: partial 95.51 -> 96.56 %, wrapped 95.93 -> 96.07 %, old-OCR
+    96.09 -> 96.14 %, garbled 97.50 -> 97.56 %; clean rows unchanged; Tesseract pages
+    unchanged but one character on worn pages.
+    """
+    garbled = [a.mode == "garbled" or "garbled" in a.token_modes.values() for a in assessments]
+    for i, a in enumerate(assessments):
+        if garbled[i] or not a.words:
+            continue
+        if not any(garbled[j] for j in (i - 1, i + 1) if 0 <= j < len(assessments)):
+            continue
+        free = [w for w in a.words if not w.protected and len(w.text) > 1]
+        if any(_misread(w) for w in free):
+            a.suspicious.clear()
+            _distrust_marks(free, a)
+
+
+def _misread(word: WordInfo) -> bool:
+    """A word no one writes: not a syllable (an unmarked valid base is only stripped)."""
+    if word.valid or (word.base_valid and not word.marked):
+        return False
+    return any(_strip_upper(c) in _VOWELS for c in word.text if c.isalpha())
 
 
 def _garble_damaged_runs(assessments: list[LineAssessment]) -> None:
