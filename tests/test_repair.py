@@ -351,6 +351,30 @@ def test_old_ocr_garbler_is_seeded_and_damages_about_its_rate() -> None:
     assert strip_marks(first) != strip_marks(line)
 
 
+def test_partial_garbler_keeps_marks_in_one_end_and_composes_valid_characters() -> None:
+    import sys
+    import unicodedata
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    try:
+        from devset import misread_marks, partial_line, strip_marks
+    except Exception as exc:  # pragma: no cover - benchmarks folder absent
+        pytest.skip(f"devset unavailable: {exc}")
+    line = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành triển khai kế hoạch năm 2024."
+    for seed in range(20):
+        out = partial_line(line, random.Random(seed))
+        assert out == partial_line(line, random.Random(seed))
+        words = out.split()
+        marked = [w != strip_marks(w) for w in words]
+        assert any(marked) and not all(marked)
+        # one end of the line kept its marks
+        assert any(marked[:3]) or any(marked[-3:])
+    for seed in range(50):
+        wrong = misread_marks("độ", random.Random(seed))
+        assert unicodedata.normalize("NFC", wrong) == wrong
+        assert not any(unicodedata.combining(c) for c in wrong)  # no loose combining marks
+
+
 # -- context across line breaks ------------------------------------------------------------------
 
 

@@ -196,7 +196,7 @@ def assess_line(tokens: Sequence[Token], words: list[WordInfo]) -> LineAssessmen
 
 
 def _distrust_marks(free: list[WordInfo], assessment: LineAssessment) -> None:
-    """In a line with a garbled run, every other word of two letters or more is garbled too.
+    """Garble every other word (two letters or more) of a line that holds a garbled run.
 
     Why: OCR that garbles part of a line often read the rest of it with some marks only,
     and some of those wrong ("quy định" printed "quỹ dinh"): the marks that are there
@@ -332,7 +332,7 @@ def assess_lines(
 
 
 def _garble_next_to_garbled(assessments: list[LineAssessment]) -> None:
-    """A clean-looking line next to a garbled one, holding a misread word, is garbled too.
+    """Garble a clean-looking line that holds a misread word and lies next to a garbled one.
 
     Why: OCR that garbled a line also read its neighbours; a neighbour that kept most of its
     marks but holds a word no one writes ("trứcn", "Tou") was read by the same OCR and
@@ -355,7 +355,7 @@ def _garble_next_to_garbled(assessments: list[LineAssessment]) -> None:
 
 
 def _misread(word: WordInfo) -> bool:
-    """A word no one writes: not a syllable (an unmarked valid base is only stripped)."""
+    """Tell whether no one writes this word: no syllable (an unmarked valid base is stripped)."""
     if word.valid or (word.base_valid and not word.marked):
         return False
     return any(_strip_upper(c) in _VOWELS for c in word.text if c.isalpha())
