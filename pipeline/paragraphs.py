@@ -42,6 +42,11 @@ _CITED_DOCUMENT = re.compile("(?:" + "|".join(TYPE_WORDS) + r")\b")
 the next citation of a preamble sentence ("Triển khai … Nghị quyết số 57-NQ/TW …;" +
 "Nghị quyết số 03/NQ-CP …"), not a new paragraph."""
 
+_NUMBER_AFTER_DASH = re.compile(r"[-–—+•]\s*\d")
+"""A bullet followed by a number ("- 100% các khu …", "- 02 dự án …"): an item, although
+its first letter is lowercase; after a line ending in a digit the dash is a range's
+("giai đoạn 2021" + "- 2025, …") and the line runs on."""
+
 SHORT_RATIO = 0.62
 """A line shorter than this share of the wrap width ends its paragraph."""
 CLOSED_RATIO = 0.85
@@ -105,6 +110,9 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
         return True  # a capitals title wrapped over two lines
     if current.starts_paragraph or previous.is_caps:
         return False
+    if current.bullet and _NUMBER_AFTER_DASH.match(current.text) \
+            and not previous.text[-1:].isdigit():
+        return False  # "- 100% các khu …": an item opening with a number, not a range's dash
     if current.continues_paragraph:
         return True
     if previous.length < SHORT_RATIO * previous_width:

@@ -81,6 +81,24 @@ def test_dash_of_kinh_te_xa_hoi_at_line_start_is_not_a_bullet() -> None:
     assert "kinh tế - xã hội" in paragraphs[0].text
 
 
+def test_dash_item_opening_with_a_number_starts_a_paragraph_but_a_range_runs_on() -> None:
+    lines = ["- Hoàn thành bổ sung, điều chỉnh quy hoạch viễn thông cho toàn bộ các khu công",
+             "nghệ cao, khu công nghiệp, cụm công nghiệp hiện hữu.",
+             "- 100% các khu công nghệ cao, khu công nghiệp, cụm công nghiệp có tối thiểu 1",
+             "trạm phát sóng 5G.",
+             "- Thực hiện các nhiệm vụ phát triển kinh tế - xã hội trong giai đoạn 2021",
+             "- 2025, bảo đảm hoàn thành các chỉ tiêu đã đề ra trong kế hoạch của tỉnh."]
+    texts = [p.text for p in build_paragraphs(lines)]
+    assert texts == [
+        "- Hoàn thành bổ sung, điều chỉnh quy hoạch viễn thông cho toàn bộ các khu công "
+        "nghệ cao, khu công nghiệp, cụm công nghiệp hiện hữu.",
+        "- 100% các khu công nghệ cao, khu công nghiệp, cụm công nghiệp có tối thiểu 1 "
+        "trạm phát sóng 5G.",
+        "- Thực hiện các nhiệm vụ phát triển kinh tế - xã hội trong giai đoạn 2021 "
+        "- 2025, bảo đảm hoàn thành các chỉ tiêu đã đề ra trong kế hoạch của tỉnh.",
+    ]
+
+
 def test_line_end_hyphen_removed_only_for_known_words() -> None:
     lines = ["Theo dõi sát diễn biến của cuộc xung đột giữa Nga và U-",
              "kraine cũng như tác động của nó tới thị trường năng lượng và lương thực thế giới.",
