@@ -74,7 +74,7 @@ MODE_COSTS: dict[str, ModeCosts] = {
 MAX_VARIANTS = 16
 MAX_FUZZY_BASES = 8
 MAX_NEAR = 16
-MAX_CANDIDATES = {"clean": 6, "suspect": 10, "stripped": 10, "garbled": 12}
+MAX_CANDIDATES = {"clean": 6, "suspect": 10, "stripped": 10, "garbled": 20}
 MERGE_EXTRA = 1.5
 SPLIT_VALID_EXTRA = 1.5
 """Extra cost of splitting a token whose letters already spell a syllable base."""
