@@ -451,6 +451,20 @@ def test_a_misread_word_next_to_a_garbled_line_makes_its_line_garbled() -> None:
     assert "garbled" not in alone.token_modes.values()
 
 
+def test_capitalised_non_syllable_with_vietnamese_marks_is_no_foreign_name() -> None:
+    """Foreign names carry no hat, horn or hook: "Cảci" is a misread word, "José" a name."""
+    from pipeline.repair import repair_text
+    from pipeline.repair.detect import is_protected
+
+    assert not is_protected("Cảci", False) and not is_protected("Bềni", False)
+    assert is_protected("Internet", False) and is_protected("José", False)
+    assert repair_text("3. Cảci co quan, don vi co trach nhiem thuc hien ke hoach nay.").text == (
+        "3. Các cơ quan, đơn vị có trách nhiệm thực hiện kế hoạch này."
+    )
+    clean = "Hội nghị có sự tham dự của ông José Ramos và đại diện Internet Society."
+    assert repair_text(clean).text == clean
+
+
 # -- OCR punctuation: specks read as marks ------------------------------------------------------
 
 

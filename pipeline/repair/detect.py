@@ -24,6 +24,7 @@ In a damaged line, a run of two or more capital syllables is a heading and is re
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -80,7 +81,8 @@ def is_protected(word: str, base_valid: bool, capitals_line: bool = True) -> boo
 
     All capitals without a syllable base (UBND), all capitals inside a line of lowercase
     text (PON, COVID: acronyms there, not headings), CamelCase (maDoiTuong), and capitalised
-    words of four letters or more without a syllable base (Internet, Ukraine: names).
+    words of four letters or more without a syllable base (Internet, Ukraine: names) unless
+    they carry a mark only Vietnamese writes ("Bềni" is a misread "Bên", no name).
 
     >>> is_protected("UBND", False), is_protected("maDoiTuong", False), is_protected("NOI", True)
     (True, True, False)
@@ -89,13 +91,32 @@ def is_protected(word: str, base_valid: bool, capitals_line: bool = True) -> boo
     """
     if len(word) >= 2 and word.isupper() and (not base_valid or not capitals_line):
         return True
-    if len(word) >= 4 and word[0].isupper() and word[1:].islower() and not base_valid:
+    if (
+        len(word) >= 4
+        and word[0].isupper()
+        and word[1:].islower()
+        and not base_valid
+        and not vietnamese_marks(word)  # "Cảci": a misread word, not a foreign name
+    ):
         # a name: a Vietnamese syllable (even garbled) has one vowel group, "Ukraine" has more
         # (a horn read as "r" splits the vowel group: "Trurong" is one syllable)
         groups = len(re.findall(r"[aeiouy]+", _HORN_R.sub("", base_of(word))))
         if groups != 1:
             return True
     return bool(_CAMEL.search(word))
+
+
+_VIETNAMESE_ONLY = frozenset("\u0302\u031b\u0306\u0309\u0303\u0323đ")
+"""Marks foreign names do not carry: hat, horn, breve, hook above, tilde, dot below, and đ."""
+
+
+def vietnamese_marks(word: str) -> bool:
+    """Tell whether `word` carries a mark only Vietnamese writes ("Bềni" yes; "José" no).
+
+    >>> vietnamese_marks("Cảci"), vietnamese_marks("José"), vietnamese_marks("Müller")
+    (True, False, False)
+    """
+    return any(c in _VIETNAMESE_ONLY for c in unicodedata.normalize("NFD", word.lower()))
 
 
 def maybe_garbled_capitals(word: str) -> bool:
