@@ -161,6 +161,14 @@ def run_devset(
     return tally, shown, {"timing": timing, "calibration": dict(calib)}
 
 
+def damaged_rows(tally: Tally, key: str, label: str, bar: str = "") -> list[tuple[str, str, str]]:
+    """Two table rows of a damaged condition: syllables right, then of those that needed a fix."""
+    return [
+        (label, tally.rate(f"{key}:ok", f"{key}:syl"), bar),
+        ("  of which needed a change", tally.rate(f"{key}:fixed", f"{key}:was_wrong"), ""),
+    ]
+
+
 def run_sample() -> str:
     from pipeline.repair import repair_text
 
@@ -323,32 +331,20 @@ def main() -> None:
     tally, shown, extra = run_devset(cases, args.limit, args.show, skip)
     t = extra["timing"]
     rows = [
-        (
-            "stripped syllables restored exactly",
-            tally.rate("stripped:ok", "stripped:syl"),
-            "≥ 99.6 %",
-        ),
-        ("  of which needed a change", tally.rate("stripped:fixed", "stripped:was_wrong"), ""),
-        ("garbled syllables restored exactly", tally.rate("garbled:ok", "garbled:syl"), "≥ 96 %"),
-        ("  of which needed a change", tally.rate("garbled:fixed", "garbled:was_wrong"), ""),
-        (
+        *damaged_rows(tally, "stripped", "stripped syllables restored exactly", "≥ 99.6 %"),
+        *damaged_rows(tally, "garbled", "garbled syllables restored exactly", "≥ 96 %"),
+        *damaged_rows(
+            tally,
+            "oldocr",
             "old-OCR garbler (independent of the channel) restored exactly",
-            tally.rate("oldocr:ok", "oldocr:syl"),
             "≥ 96 %",
         ),
-        ("  of which needed a change", tally.rate("oldocr:fixed", "oldocr:was_wrong"), ""),
-        (
-            "old-OCR garbler, paragraphs wrapped into ~72-char lines",
-            tally.rate("wrapped:ok", "wrapped:syl"),
-            "",
-        ),
-        ("  of which needed a change", tally.rate("wrapped:fixed", "wrapped:was_wrong"), ""),
-        (
+        *damaged_rows(tally, "wrapped", "old-OCR garbler, paragraphs wrapped into ~72-char lines"),
+        *damaged_rows(
+            tally,
+            "partial",
             "lines that kept marks in one part, old-OCR garbled in the rest (partial)",
-            tally.rate("partial:ok", "partial:syl"),
-            "",
         ),
-        ("  of which needed a change", tally.rate("partial:fixed", "partial:was_wrong"), ""),
         (
             "  already right and stay right",
             tally.rate("partial:stay_right", "partial:was_right"),
