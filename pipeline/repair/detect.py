@@ -11,13 +11,18 @@ syllables, mostly foreign-language lines); in stripped OCR every syllable is unm
 - inside a line with marks, a run of ≥ 4 unmarked Vietnamese bases is a damaged span;
 - a damaged line or span is "garbled" when some of its tokens are no syllable at all,
   otherwise "stripped";
+- every word of a line with a garbled span is decoded as garbled (the marks of its other
+  words are OCR's too, partly wrong), and so is every word of a clean-looking line next to
+  a garbled one when it holds a word no one writes;
 - in a clean line only *suspicious* tokens are candidates: a lowercase word that carries
   marks yet is no syllable ("triến" if unattested), or a word Tesseract itself doubted.
 
 Protected (never rewritten): abbreviations (all capitals and not a syllable base: UBND,
-BTGTU), CamelCase identifiers, and everything the tokenizer made into code/url/punct; in a
-clean line also capitalised words inside a sentence (names: they are printed as meant far
-more often than OCR misreads them) and formula symbols (a capital + a subscript syllable).
+BTGTU), CamelCase identifiers, capitalised foreign-looking words (Internet; not when they
+carry marks only Vietnamese writes: "Bềni"), and everything the tokenizer made into
+code/url/punct; in a clean line also capitalised words inside a sentence (names: they are
+printed as meant far more often than OCR misreads them) and formula symbols (a capital + a
+subscript syllable).
 In a damaged line, a run of two or more capital syllables is a heading and is released.
 """
 
