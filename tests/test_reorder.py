@@ -132,6 +132,23 @@ def test_sample_damaged_section_comes_back_in_order() -> None:
             assert position == index
 
 
+@needs_lm
+def test_a_paragraphs_short_last_line_moves_as_running_text() -> None:
+    """A lowercase tail ("tổng hợp, báo cáo.") is text, not a header stub: it may move."""
+    from pipeline.repair.reorder import reorder_lines
+
+    truth = [
+        "Điều 5. Trách nhiệm thi hành",
+        "1. Các cơ quan, đơn vị có trách nhiệm tổ chức triển khai thực hiện kế hoạch này và",
+        "báo cáo kết quả thực hiện về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 hằng năm để",
+        "tổng hợp, báo cáo.",
+        "2. Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan hướng dẫn thực hiện.",
+    ]
+    lines = [truth[k] for k in (0, 1, 3, 2, 4)]  # the tail read before the line it ends
+    result = reorder_lines(lines)
+    assert [lines[k] for k in result.order] == truth
+
+
 # -- the Document stage -----------------------------------------------------------------------
 
 @needs_lm

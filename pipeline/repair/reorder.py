@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 
 from pipeline.document import Document, Edit, Line
+from pipeline.repair.line_cues import LineCues
 from pipeline.repair.line_links import BoundaryLM, LinkTable, WeightedLinks
 from pipeline.repair.order_search import (
     Candidate,
@@ -192,12 +193,22 @@ def _moves_text(page: SearchPage, lines: list[int], new: list[int], settings: Re
 
     Why: header stubs, signatures and table cells ("VPDU", "Số 70-HD") carry too few
     words for the LM to judge their order; such lines move only along with real text.
+    A short line that opens in lowercase is real text: the tail of a wrapped paragraph.
     """
     changed = [i for i, (k, m) in enumerate(zip(lines, new, strict=True)) if k != m]
     if not changed:
         return False
     touched = lines[changed[0]:changed[-1] + 1]
-    return sum(page.table.cues[k].length >= settings.min_text_length for k in touched) >= 2
+    return sum(_running_text(page.table.cues[k], settings) for k in touched) >= 2
+
+
+def _running_text(cues: LineCues, settings: ReorderSettings) -> bool:
+    """Tell whether a line is running text: long, or opening in lowercase.
+
+    A line opening in lowercase continues a sentence (a paragraph's short last line, "động,
+    mã số:"), which a header stub ("VPDU", "Số 70-HD") never does.
+    """
+    return cues.length >= settings.min_text_length or cues.first_letter_case == "lower"
 
 
 def _moved(lines: list[int], new: list[int]) -> int:
