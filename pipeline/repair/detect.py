@@ -59,6 +59,11 @@ class WordInfo:
     abbreviation: bool = False  # a known abbreviation (never released)
     symbol: bool = False  # a capital + a syllable that is no word itself (Nsố, Mbảo): a variable
 
+    @property
+    def no_syllable(self) -> bool:
+        """Printed as no syllable at all (an unmarked valid base is only stripped, not this)."""
+        return not self.valid and not (self.base_valid and not self.marked)
+
 
 @dataclass
 class LineAssessment:
@@ -131,8 +136,12 @@ def maybe_garbled_capitals(word: str) -> bool:
     protected everywhere, the others are only released inside garbled passages.
     """
     letters = [c for c in word.upper() if c.isalpha()]
-    vowels = sum(1 for c in letters if _strip_upper(c) in _VOWELS)
-    return word.isupper() and vowels >= 2 and len(letters) <= 7
+    return word.isupper() and _vowel_count(word) >= 2 and len(letters) <= 7
+
+
+def _vowel_count(word: str) -> int:
+    """Letters of `word` that are vowels, whatever their marks or case."""
+    return sum(1 for c in word if c.isalpha() and _strip_upper(c) in _VOWELS)
 
 
 def _strip_upper(ch: str) -> str:
@@ -190,7 +199,7 @@ def assess_line(tokens: Sequence[Token], words: list[WordInfo]) -> LineAssessmen
         return LineAssessment("clean", words, reason="no words")
     marked = sum(w.marked for w in counted)
     bases = sum(w.base_valid for w in counted)
-    invalid = sum(not w.valid and not (w.base_valid and not w.marked) for w in counted)
+    invalid = sum(w.no_syllable for w in counted)
     share = marked / n
     if n >= LINE_MIN_WORDS and share <= LINE_MARKED_MAX and bases / n >= LINE_BASES_MIN:
         mode: Mode = "garbled" if invalid / n >= GARBLED_INVALID_MIN or marked else "stripped"
@@ -382,9 +391,7 @@ def _garble_next_to_garbled(assessments: list[LineAssessment]) -> None:
 
 def _misread(word: WordInfo) -> bool:
     """Tell whether no one writes this word: no syllable (an unmarked valid base is stripped)."""
-    if word.valid or (word.base_valid and not word.marked):
-        return False
-    return any(_strip_upper(c) in _VOWELS for c in word.text if c.isalpha())
+    return word.no_syllable and _vowel_count(word.text) > 0
 
 
 def _garble_damaged_runs(assessments: list[LineAssessment]) -> None:
