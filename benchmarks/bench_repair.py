@@ -323,6 +323,7 @@ def main() -> None:
                 "oldocr",
                 "wrapped",
                 "partial",
+                "dropped",
                 "mixed_clean",
                 "mixed_damaged",
             )
@@ -348,6 +349,14 @@ def main() -> None:
         (
             "  already right and stay right",
             tally.rate("partial:stay_right", "partial:was_right"),
+            "",
+        ),
+        *damaged_rows(
+            tally, "dropped", "marked text with single words printed without marks (dropped)"
+        ),
+        (
+            "  already right and stay right",
+            tally.rate("dropped:stay_right", "dropped:was_right"),
             "",
         ),
         (

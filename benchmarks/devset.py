@@ -495,6 +495,7 @@ def build_devset(
     ood: int = 120,
     wrapped: int = 120,
     partial: int = 120,
+    dropped: int = 120,
 ) -> list[Case]:
     """Build all cases (deterministic for a seed)."""
     rng = random.Random(seed)
@@ -535,7 +536,26 @@ def build_devset(
     for n, passage in enumerate(passages[start : start + partial]):
         damaged_input = [partial_line(x, rng) for x in passage]
         cases.append(Case(f"partial-{n}", "partial", passage, damaged_input, [True] * len(passage)))
+    start += partial
+    rng = random.Random(seed + 4)
+    for n, passage in enumerate(passages[start : start + dropped]):
+        damaged_input = [drop_marks(x, rng) for x in passage]
+        cases.append(Case(f"dropped-{n}", "dropped", passage, damaged_input, [True] * len(passage)))
     return cases
+
+
+DROPPED_RATE = 0.08
+"""Share of marked words that lose every mark in the dropped condition."""
+
+
+def drop_marks(line: str, rng: random.Random, rate: float = DROPPED_RATE) -> str:
+    """The line with a few words printed without any of their marks, the rest as written.
+
+    Why: marked text in which single words lost all their marks ("các" printed "cac") comes
+    from OCR that missed a word's marks and from typing that switched the Vietnamese input
+    method off for a word; the other conditions strip or garble whole lines or runs.
+    """
+    return " ".join(strip_marks(w) if rng.random() < rate else w for w in line.split(" "))
 
 
 def load_devset(path: Path = DEVSET_PATH) -> list[Case]:

@@ -465,6 +465,51 @@ def test_capitalised_non_syllable_with_vietnamese_marks_is_no_foreign_name() -> 
     assert repair_text(clean).text == clean
 
 
+def test_single_words_that_lost_their_marks_in_marked_text_are_restored() -> None:
+    """ "cac", "co", "va" are nearly always "các", "có", "và" with their marks lost."""
+    from pipeline.repair import repair_text
+
+    _engine()
+    given = "Bộ Nông nghiệp va Môi trường chủ trì, phối hợp voi cac bộ, ngành co liên quan."
+    result = repair_text(given)
+    assert result.text == (
+        "Bộ Nông nghiệp và Môi trường chủ trì, phối hợp với các bộ, ngành có liên quan."
+    )
+    assert {(e.before, e.after) for e in result.edits} == {
+        ("va", "và"), ("voi", "với"), ("cac", "các"), ("co", "có")}
+    # mark-free words that people do write stay as they are, in context
+    for clean in ("Xe ô tô va chạm với xe máy trên đường.",
+                  "So với năm trước, số lượng tăng; ban hành theo quy định."):
+        assert repair_text(clean).text == clean
+
+
+def test_bare_words_are_candidates_only_when_writers_usually_mark_them() -> None:
+    engine = _engine()
+    generator = engine.generator
+    assert any(c.syllables == ("các",) for c in generator.mark_confusions("cac", 2.5))
+    assert [c.syllables for c in generator.mark_confusions("theo", 2.5)] == [("theo",)]
+    assert not generator._usually_marked("các", generator._variants.get("cac", ()))
+
+
+def test_dropped_marks_garbler_strips_whole_words_only() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    try:
+        from devset import drop_marks, strip_marks
+    except Exception as exc:  # pragma: no cover - benchmarks folder absent
+        pytest.skip(f"devset unavailable: {exc}")
+    line = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành triển khai kế hoạch năm 2024."
+    changed = 0
+    for seed in range(30):
+        out = drop_marks(line, random.Random(seed), rate=0.3)
+        assert out == drop_marks(line, random.Random(seed), rate=0.3)
+        pairs = list(zip(line.split(" "), out.split(" "), strict=True))
+        assert all(o in (w, strip_marks(w)) for w, o in pairs)
+        changed += sum(o != w for w, o in pairs)
+    assert changed > 0
+
+
 # -- OCR punctuation: specks read as marks ------------------------------------------------------
 
 
