@@ -579,6 +579,19 @@ def test_capitalised_common_words_misread_by_ocr_are_repaired_names_kept() -> No
     assert repair_text(misread).text == misread  # typed text: capitals are taken as written
 
 
+def test_capitals_that_lost_all_their_marks_are_repaired_in_plain_text_names_kept() -> None:
+    """ "Chinh phủ" forms no word, "Chính phủ" does; "Nga", "Long An" are names as written."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    given = "Bộ Tài chính trình Chinh phủ ban hành Nghị định; Van phòng Ủy ban tỉnh theo dõi."
+    assert repair_text(given).text == (
+        "Bộ Tài chính trình Chính phủ ban hành Nghị định; Văn phòng Ủy ban tỉnh theo dõi."
+    )
+    names = "Xung đột Nga - Ukraine; tỉnh Long An và tỉnh Gia Lai; ông Ban Ki-moon thăm Hà Nội."
+    assert repair_text(names).text == names
+
+
 def test_numbered_item_mark_and_unseen_mark_confusions_in_ocr_text() -> None:
     """'5; Bảo vệ' opens an item: '5.'; 'chế độ nghị thai sản' (unseen ị/ỉ confusion) → nghỉ."""
     _engine()

@@ -154,8 +154,7 @@ class RepairEngine:
         }
         confs = {w.index: w.conf for w in assessment.words}
         ocr_line = any(c >= 0 for c in confs.values())
-        if ocr_line:
-            protected -= self._misread_names(tokens, assessment, protected)
+        protected -= self._misread_names(tokens, assessment, protected, bare_only=not ocr_line)
         fixes = fixes or {}
         run_end = 0
         for i, token in enumerate(tokens):
@@ -235,7 +234,8 @@ class RepairEngine:
         return slots, owners
 
     def _misread_names(
-        self, tokens: list[Token], assessment: LineAssessment, protected: set[int]
+        self, tokens: list[Token], assessment: LineAssessment, protected: set[int],
+        bare_only: bool = False,
     ) -> set[int]:
         """Capitalised words kept as names that are more likely OCR misreads of a word.
 
@@ -244,6 +244,8 @@ class RepairEngine:
         Tesseract misreads their marks like any other ("Tố quốc", "Nhãn dân", "Dẫn số"). A
         word is released (it gets mark-confusion candidates; the LM decides) when with a
         neighbour it forms no dictionary word as read, but one of its other markings does.
+        `bare_only` (plain text, no OCR confidences): marks as typed are taken as written,
+        but a capital with none at all ("Chinh phủ", "Van phòng") lost them.
         """
         released: set[int] = set()
         is_word = self.inventory.is_word
@@ -251,6 +253,8 @@ class RepairEngine:
             i, text = w.index, w.text
             if i not in protected or w.abbreviation or not w.valid or i >= len(tokens):
                 continue  # (a lookahead sees only the head of its line)
+            if bare_only and w.marked:
+                continue
             if not (len(text) > 1 and text[0].isupper() and text[1:].islower()):
                 continue
             lower = text.lower()
