@@ -488,7 +488,10 @@ def test_bare_words_are_candidates_only_when_writers_usually_mark_them() -> None
     generator = engine.generator
     assert any(c.syllables == ("các",) for c in generator.mark_confusions("cac", 2.5))
     assert [c.syllables for c in generator.mark_confusions("theo", 2.5)] == [("theo",)]
-    assert not generator._usually_marked("các", generator._variants.get("cac", ()))
+    assert generator._bare_share("các", generator._variants.get("cac", ())) is None
+    # keeping a form writers (almost) never use costs something; keeping "theo" nothing
+    assert generator.mark_confusions("nguoi", 2.5)[0].cost > 0
+    assert generator.mark_confusions("theo", 2.5)[0].cost == 0
 
 
 def test_dropped_marks_garbler_strips_whole_words_only() -> None:
