@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 import time
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+REPLAYS = 5
 CONDITIONS = ("stripped", "garbled", "oldocr", "wrapped", "partial", "dropped", "mixed", "ood",
               "clean")
 
@@ -73,10 +75,12 @@ def measure(condition: str, cases: int) -> dict[str, float]:
 
     raw = model._model  # noqa: SLF001 (the compiled query itself is what is measured)
     out = kenlm.State()
-    started = time.process_time()
-    for state, token in looked_up:
-        raw.BaseScore(state, token, out)
-    replay_seconds = time.process_time() - started
+    replay_seconds = math.inf
+    for _ in range(REPLAYS):  # the fastest of a few: the floor, not the machine's noise
+        started = time.process_time()
+        for state, token in looked_up:
+            raw.BaseScore(state, token, out)
+        replay_seconds = min(replay_seconds, time.process_time() - started)
     return {
         "passages": len(selected),
         "syllables": syllables,
