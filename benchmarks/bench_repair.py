@@ -324,6 +324,7 @@ def main() -> None:
                 "wrapped",
                 "partial",
                 "dropped",
+                "misread",
                 "mixed_clean",
                 "mixed_damaged",
             )
@@ -357,6 +358,14 @@ def main() -> None:
         (
             "  already right and stay right",
             tally.rate("dropped:stay_right", "dropped:was_right"),
+            "",
+        ),
+        *damaged_rows(
+            tally, "misread", "marked text with single words' marks misread (misread)"
+        ),
+        (
+            "  already right and stay right",
+            tally.rate("misread:stay_right", "misread:was_right"),
             "",
         ),
         (

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 REPLAYS = 5
-CONDITIONS = ("stripped", "garbled", "oldocr", "wrapped", "partial", "dropped", "mixed", "ood",
-              "clean")
+CONDITIONS = ("stripped", "garbled", "oldocr", "wrapped", "partial", "dropped", "misread",
+              "mixed", "ood", "clean")
 
 
 def measure(condition: str, cases: int) -> dict[str, float]:

@@ -496,6 +496,7 @@ def build_devset(
     wrapped: int = 120,
     partial: int = 120,
     dropped: int = 120,
+    misread: int = 120,
 ) -> list[Case]:
     """Build all cases (deterministic for a seed)."""
     rng = random.Random(seed)
@@ -541,7 +542,35 @@ def build_devset(
     for n, passage in enumerate(passages[start : start + dropped]):
         damaged_input = [drop_marks(x, rng) for x in passage]
         cases.append(Case(f"dropped-{n}", "dropped", passage, damaged_input, [True] * len(passage)))
+    start += dropped
+    rng = random.Random(seed + 5)
+    for n, passage in enumerate(passages[start : start + misread]):
+        damaged_input = [misread_words(x, rng) for x in passage]
+        cases.append(Case(f"misread-{n}", "misread", passage, damaged_input, [True] * len(passage)))
     return cases
+
+
+MISREAD_RATE = 0.05
+"""Share of marked words whose marks are misread in the misread condition."""
+
+
+def misread_words(line: str, rng: random.Random, rate: float = MISREAD_RATE) -> str:
+    """The line with a few marked words' marks misread (tone lost or changed, all lost, Đ as D).
+
+    Why: a word with one mark wrong in otherwise right text ("quy đinh", "căn cú") is what
+    typing and OCR outside Tesseract's habits leave; the letters stay right.
+    """
+    out = []
+    for word in line.split(" "):
+        head, core, tail = split_affixes(word)
+        if core and core.isalpha() and strip_marks(core) != core and rng.random() < rate:
+            for _ in range(10):
+                wrong = misread_marks(core, rng)
+                if wrong.lower() != core.lower() and wrong.isalpha() and len(wrong) == len(core):
+                    word = head + wrong + tail
+                    break
+        out.append(word)
+    return " ".join(out)
 
 
 DROPPED_RATE = 0.08

@@ -181,6 +181,7 @@ class RepairEngine:
                     token.text,
                     self._error_cost(conf),
                     OCR_MAX_MARKS if conf >= 0 else TEXT_MAX_MARKS,
+                    plain_text=conf < 0,
                 )
             elif ocr_line and token.kind == "punct" and (run_end := lone_run(tokens, i)):
                 cands = lone_run_candidates([t.text for t in tokens[i:run_end]])
