@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -39,7 +39,7 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
-def _fail(message: str, code: ExitCode) -> None:
+def _fail(message: str, code: ExitCode) -> NoReturn:
     typer.echo(f"vidoc: {message}", err=True)
     raise typer.Exit(int(code))
 
@@ -136,9 +136,17 @@ def repair(
             text = decode_text_bytes(sys.stdin.buffer.read(), "<stdin>")
         else:
             path = Path(input_path)
+            if path.is_dir():
+                _fail(f"{input_path}: a folder, not a text file (use `vidoc run` for folders)",
+                      ExitCode.some_inputs_failed)
             if not path.is_file():
                 _fail(f"{input_path}: no such file", ExitCode.some_inputs_failed)
-            text = decode_text_bytes(path.read_bytes(), input_path)
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                _fail(f"{input_path}: cannot read ({error.strerror or error})",
+                      ExitCode.some_inputs_failed)
+            text = decode_text_bytes(data, input_path)
         settings = RunSettings(outdir=Path("."), repair=RepairSettings(reorder=not no_reorder))
         document = repair_plain_text(text, input_path, settings)
     except VidocError as error:

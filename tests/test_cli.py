@@ -74,3 +74,19 @@ def test_second_run_on_the_same_outdir_is_refused(tmp_path: Path, good_text: Pat
         result = vidoc("run", str(good_text.parent), "-o", str(outdir), "--no-repair")
     assert result.returncode == 2
     assert "another vidoc run" in result.stderr
+
+
+def test_repair_bad_inputs_get_one_line_naming_the_file(tmp_path: Path) -> None:
+    """`vidoc repair` on a folder, a missing file or binary data: one line, no traceback."""
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    cases = [(folder, "a folder, not a text file"), (tmp_path / "missing.txt", "no such file"),
+             (binary, "not a text file")]
+    for path, reason in cases:
+        result = vidoc("repair", str(path))
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(path) in lines[0] and reason in lines[0], result.stderr
+        assert "Traceback" not in result.stderr
