@@ -509,6 +509,16 @@ def test_a_rare_marking_in_plain_text_gets_the_usual_one_as_candidate() -> None:
     assert not any(c.syllables == ("định",) for c in generator.mark_confusions("đinh", 2.5))
 
 
+def test_a_seldom_written_form_kept_as_printed_counts_in_its_line_confidence() -> None:
+    """ "cú" is under 5 % of the uses of "cu": kept, its posterior is the line's doubt."""
+    from pipeline.repair import repair_text
+
+    generator = _engine().generator
+    assert generator.seldom_written("cú") and not generator.seldom_written("của")
+    assert repair_text("Con cú mèo đậu trên cành cây.").line_confidences[0] < 1.0
+    assert repair_text("Đây là lần đầu tiên ông được đưa vào danh sách.").line_confidences == [1.0]
+
+
 def test_dropped_marks_garbler_strips_whole_words_only() -> None:
     import sys
 

@@ -165,6 +165,7 @@ class CandidateGenerator:
         self._context_cache: dict[tuple[str, str], float | None] = {}
         self._syllable_base: dict[str, str] = {}
         self._near_cache: dict[str, frozenset[str]] = {}
+        self._seldom: dict[str, bool] = {}
 
     def is_base(self, base: str) -> bool:
         """Tell whether some syllable of the inventory has this accent-free base."""
@@ -430,6 +431,23 @@ class CandidateGenerator:
         result = tuple(out)
         self._cache[key] = result
         return result
+
+    def seldom_written(self, word: str) -> bool:
+        """Tell whether writers use this form of its letters in under RARE_SHARE_MAX of cases.
+
+        Why: such a word kept as printed ("cú" where "cứ" was meant, or a rare word really
+        meant) is the repair's doubt even when it chose no change: its line's confidence
+        includes that choice's posterior, so the report can flag it.
+        """
+        lower = word.lower()
+        known = self._seldom.get(lower)
+        if known is None:
+            variants = self._variants.get(base_of(lower), ()) if len(lower) >= 2 else ()
+            known = bool(variants) and (
+                self._form_share(self.canonical(lower), variants) < RARE_SHARE_MAX
+            )
+            self._seldom[lower] = known
+        return known
 
     @staticmethod
     def _form_share(form: str, variants: Sequence[tuple[str, float]]) -> float:

@@ -606,7 +606,9 @@ class RepairEngine:
             if not first.is_word:
                 continue
             doubted = (
-                owner_ids[0] in assessment.token_modes or owner_ids[0] in assessment.suspicious
+                owner_ids[0] in assessment.token_modes
+                or owner_ids[0] in assessment.suspicious
+                or self.generator.seldom_written(first.text)
             )
             if doubted:
                 damaged_conf.append(choice.confidence)
