@@ -332,16 +332,26 @@ def test_capitalised_horn_garble_is_not_taken_for_a_foreign_name() -> None:
     assert is_protected("Ukraine", False)
 
 
-def test_old_ocr_garbler_is_seeded_and_damages_about_its_rate() -> None:
+def _devset():
+    """The benchmarks' dev-set garblers (skips when the benchmarks folder is absent)."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
     try:
-        from devset import old_ocr_line, strip_marks
+        import devset
     except Exception as exc:  # pragma: no cover - benchmarks folder absent
         pytest.skip(f"devset unavailable: {exc}")
+    return devset
+
+
+GARBLER_LINE = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành triển khai kế hoạch năm 2024."
+
+
+def test_old_ocr_garbler_is_seeded_and_damages_about_its_rate() -> None:
+    devset = _devset()
+    old_ocr_line, strip_marks = devset.old_ocr_line, devset.strip_marks
     _engine()
-    line = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành triển khai kế hoạch năm 2024. " * 6
+    line = (GARBLER_LINE + " ") * 6
     first = old_ocr_line(line, random.Random(5))
     assert first == old_ocr_line(line, random.Random(5))
     stripped = strip_marks(line).split()
@@ -352,15 +362,12 @@ def test_old_ocr_garbler_is_seeded_and_damages_about_its_rate() -> None:
 
 
 def test_partial_garbler_keeps_marks_in_one_end_and_composes_valid_characters() -> None:
-    import sys
     import unicodedata
 
-    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
-    try:
-        from devset import misread_marks, partial_line, strip_marks
-    except Exception as exc:  # pragma: no cover - benchmarks folder absent
-        pytest.skip(f"devset unavailable: {exc}")
-    line = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành triển khai kế hoạch năm 2024."
+    devset = _devset()
+    misread_marks, partial_line, strip_marks = (
+        devset.misread_marks, devset.partial_line, devset.strip_marks)
+    line = GARBLER_LINE
     for seed in range(20):
         out = partial_line(line, random.Random(seed))
         assert out == partial_line(line, random.Random(seed))
@@ -519,15 +526,11 @@ def test_a_seldom_written_form_kept_as_printed_counts_in_its_line_confidence() -
     assert repair_text("Đây là lần đầu tiên ông được đưa vào danh sách.").line_confidences == [1.0]
 
 
-def test_dropped_marks_garbler_strips_whole_words_only() -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
-    try:
-        from devset import drop_marks, misread_words, strip_marks
-    except Exception as exc:  # pragma: no cover - benchmarks folder absent
-        pytest.skip(f"devset unavailable: {exc}")
-    line = "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành triển khai kế hoạch năm 2024."
+def test_dropped_and_misread_garblers_change_only_whole_words_marks() -> None:
+    devset = _devset()
+    drop_marks, misread_words, strip_marks = (
+        devset.drop_marks, devset.misread_words, devset.strip_marks)
+    line = GARBLER_LINE
     changed = 0
     for seed in range(30):
         out = drop_marks(line, random.Random(seed), rate=0.3)
