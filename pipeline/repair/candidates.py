@@ -398,13 +398,16 @@ class CandidateGenerator:
     def mark_confusions(
         self, observed: str, error_cost: float, max_marks: float = 3.0, plain_text: bool = False
     ) -> tuple[Candidate, ...]:
-        """Candidates for a word of clean-looking OCR text: other marks on the same letters.
+        """Candidates for a word of clean-looking text: other marks on the same letters.
 
         Tesseract's commonest errors are marks read wrong on an otherwise right word (hook
         read as acute: "tổ" printed "tố"). `error_cost` is −log10 P(this word is wrong)
         (from its OCR confidence, or a prior for plain text); the channel adds how likely
         this particular mark confusion is. Words with no plausible alternative get only
-        `keep`, so the decoder can skip lines without any.
+        `keep`, so the decoder can skip lines without any. A form writers seldom use gets
+        every other marking at a capped cost however many marks differ (BARE_* for mark-free
+        words; RARE_* for marked ones in `plain_text`, where Tesseract's channel is not the
+        model), and keeping a bare form almost never written costs BARE_KEEP_COST.
         """
         key = (observed, f"marks{error_cost:.2f}{plain_text}")
         cached = self._cache.get(key)
