@@ -9,7 +9,7 @@ import pytest
 from tiny_corpus import write_tiny_corpus
 
 from pipeline.repair.lexicon import DICTIONARIES_DIR, Lexicon, get_lexicon
-from pipeline.repair.vietnamese import all_valid_syllables, strip_marks
+from pipeline.repair.vietnamese import all_valid_syllables, canonical, strip_marks
 
 DATA = Path(__file__).parent / "data"
 
@@ -63,8 +63,6 @@ def test_frequencies_use_canonical_keys(lexicon: Lexicon) -> None:
 
 def test_shipped_files_are_canonical() -> None:
     """Every syllable in the shipped files is lowercase, NFC and old-style."""
-    from pipeline.repair.vietnamese import canonical
-
     lines = (DICTIONARIES_DIR / "syllables.tsv").read_text(encoding="utf-8").splitlines()[1:]
     syllables = [line.split("\t")[0] for line in lines]
     assert len(syllables) == len(set(syllables))
@@ -94,3 +92,9 @@ def test_build_dictionaries_on_tiny_corpus(tmp_path: Path) -> None:
     assert built.variants("trien")[0][0] == "triển"
     assert built.is_abbreviation("UBND") and built.is_abbreviation("HĐND")
     assert built.is_word(["triển", "khai"])
+    # capitals right after a word are counted (names, titled bodies), sentence starts are not
+    capitals = (tmp_path / "dictionaries" / "capitalized.tsv").read_text(encoding="utf-8")
+    assert capitals.startswith("syllable\tcount\n") and counts["capitalized.tsv"] > 0
+    assert all(canonical(row.split("\t")[0]) == row.split("\t")[0]
+               for row in capitals.splitlines()[1:])
+    assert Lexicon.load(DICTIONARIES_DIR).capitalized_count("anh") > 100

@@ -516,6 +516,17 @@ def test_a_rare_marking_in_plain_text_gets_the_usual_one_as_candidate() -> None:
     assert not any(c.syllables == ("định",) for c in generator.mark_confusions("đinh", 2.5))
 
 
+def test_stripped_capitals_mid_sentence_take_the_markings_of_names() -> None:
+    """ "Nguyen Van Anh" is a name: "Anh" as capitals are written, not running text's "ánh"."""
+    from pipeline.repair import repair_text
+
+    _engine()
+    text = repair_text("KT. CHU TICH\nPHO CHU TICH\nNguyen Van Anh").text
+    assert text.splitlines()[-1] == "Nguyễn Văn Anh"
+    assert repair_text("theo Muc 2 Chuong III cua Nghi dinh nay").text == (
+        "theo Mục 2 Chương III của Nghị định này")
+
+
 def test_a_seldom_written_form_kept_as_printed_counts_in_its_line_confidence() -> None:
     """ "cú" is under 5 % of the uses of "cu": kept, its posterior is the line's doubt."""
     from pipeline.repair import repair_text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -60,6 +61,12 @@ it. A beam of 4 lost right readings whose first syllable is a less likely start
 LEFT_CONTEXT = 3
 LOOKAHEAD = 3
 """Words of the next line decoded as right context for the end of a line that runs on."""
+CAPITAL_PRIOR_MIN = 5
+"""Capitalised corpus uses a base needs before its capitals prior is trusted."""
+CAPITAL_PRIOR_WEIGHT = 5.0
+"""Pseudo-counts pulling the capitals' markings towards the base's overall markings."""
+CAPITAL_SHIFT_MAX = 2.0
+"""Largest change (log10) the capitals prior makes to one candidate's cost."""
 WORD_BONUS = 0.5
 """log10 bonus when two consecutive output syllables form a dictionary word ("cổ vũ")."""
 TEXT_ERROR_COST = 2.5
@@ -173,6 +180,8 @@ class RepairEngine:
                 cands = self.generator.for_token(token.text, mode, suspicious=mode == "garbled")
                 if shifts and i in shifts:
                     cands = _shifted(cands, shifts[i])
+                if mode != "garbled" and _capital_mid_sentence(tokens, i):
+                    cands = self._capital_prior(cands, token.text)
             elif token.is_word and i in assessment.suspicious:
                 cands = self._clean_candidates(token.text, confs.get(i, -1.0))
             elif token.is_word and i not in protected:
@@ -233,6 +242,45 @@ class RepairEngine:
                     merges = _shifted(merges, shifts[(a, b)])
                 slots[k].merge_with_next = merges
         return slots, owners
+
+    def _capital_prior(self, cands: tuple[Candidate, ...], text: str) -> tuple[Candidate, ...]:
+        """Candidates of a mid-sentence capital re-weighed by how capitals are marked.
+
+        Why: a capital inside a sentence is a name or a titled body, and those take other
+        markings than the common word with the same letters ("Nguyen Van Anh" is "Anh", not
+        the "ánh"/"ảnh" of running text); the LM reads lowercase and cannot tell. Each marking
+        v of the base gets −log10(P_cap(v) / P(v)): P(v) its share of the base's corpus
+        uses, P_cap(v) its share of the base's capitalised uses (smoothed towards P(v) by
+        CAPITAL_PRIOR_WEIGHT pseudo-counts), clipped to ±CAPITAL_SHIFT_MAX; only differences
+        between a token's candidates matter, so the smallest shift is taken off. Stripped
+        text only: where letters are garbled, the prior pulled "Da Bang" (Đảng) apart into
+        "Địa Bàn" on the sample. Measured: news (stripped) 80.75 -> 81.48 %; every other dev
+        row and every Tesseract row unchanged.
+        """
+        inventory = self.inventory
+        variants = inventory.variants(base_of(text.lower()))
+        total = sum(freq for _, freq in variants)
+        capitals = {v: inventory.capitalized_count(v) for v, _ in variants}
+        capital_total = sum(capitals.values())
+        if total <= 0 or capital_total < CAPITAL_PRIOR_MIN:
+            return cands
+        share = {v: max(freq, 0.5) / total for v, freq in variants}
+        shifts: dict[int, float] = {}
+        for k, cand in enumerate(cands):
+            if len(cand.syllables) != 1 or cand.syllables[0] not in share:
+                continue
+            v = cand.syllables[0]
+            capital_share = (capitals[v] + CAPITAL_PRIOR_WEIGHT * share[v]) / (
+                capital_total + CAPITAL_PRIOR_WEIGHT)
+            shift = -math.log10(capital_share / share[v])
+            shifts[k] = max(-CAPITAL_SHIFT_MAX, min(CAPITAL_SHIFT_MAX, shift))
+        if not shifts:
+            return cands
+        floor = min(shifts.values())
+        return tuple(
+            Candidate(c.syllables, c.cost + shifts[k] - floor, c.kind) if k in shifts else c
+            for k, c in enumerate(cands)
+        )
 
     def _misread_names(
         self, tokens: list[Token], assessment: LineAssessment, protected: set[int],
@@ -882,6 +930,17 @@ def apply_edits(line: str, edits: Sequence[Edit]) -> str:
         pos = edit.end
     out.append(line[pos:])
     return "".join(out)
+
+
+def _capital_mid_sentence(tokens: list[Token], i: int) -> bool:
+    """Tell whether token i has a capital first letter only and follows a word ("tỉnh Quang")."""
+    text = tokens[i].text
+    if not (text[:1].isupper() and text[1:].islower()):
+        return False
+    for k in range(i - 1, -1, -1):
+        if tokens[k].kind != "space":
+            return tokens[k].is_word
+    return False
 
 
 def _shifted(

@@ -68,8 +68,10 @@ class Lexicon:
         words: dict[str, int] | Callable[[], dict[str, int]],
         abbreviations: set[str],
         domain_terms: list[str],
+        capitalized: dict[str, int] | None = None,
     ) -> None:
         self._freq = syllables
+        self._capitalized = capitalized or {}
         self._words_source = words
         self._abbreviations = abbreviations
         self.domain_terms = domain_terms
@@ -100,7 +102,10 @@ class Lexicon:
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Lexicon:
-        """Read syllables.tsv, words.txt, abbreviations.txt and domain_terms.txt."""
+        """Read syllables.tsv, words.txt, abbreviations.txt, domain_terms.txt, capitalized.tsv.
+
+        capitalized.tsv is optional (an older checkout repairs without the capitals prior).
+        """
         directory = Path(directory) if directory is not None else DICTIONARIES_DIR
         syllables = {row[0]: int(row[1]) for row in _rows(directory / "syllables.tsv")}
         words_path = directory / "words.txt"
@@ -117,9 +122,12 @@ class Lexicon:
             text = domain_path.read_text(encoding="utf-8")
             domain_terms = [t for t in (nfc(x.strip()) for x in text.splitlines())
                             if t and not t.startswith("#")]
+        capitalized_path = directory / "capitalized.tsv"
+        capitalized = ({row[0]: int(row[1]) for row in _rows(capitalized_path)}
+                       if capitalized_path.is_file() else {})
         log.debug("lexicon: %d syllables, %d abbreviations from %s",
                   len(syllables), len(abbreviations), directory)
-        return cls(syllables, read_words, abbreviations, domain_terms)
+        return cls(syllables, read_words, abbreviations, domain_terms, capitalized)
 
     @staticmethod
     def _phrase_key(text: str) -> str:
@@ -128,6 +136,10 @@ class Lexicon:
     def variants(self, base: str) -> list[tuple[str, int]]:
         """Accented syllables whose mark-free form is `base`, most frequent first."""
         return list(self._by_base.get(strip_marks(base).lower(), ()))
+
+    def capitalized_count(self, syllable: str) -> int:
+        """Training-corpus count of `syllable` capitalised right after a word ("Văn", "Anh")."""
+        return self._capitalized.get(canonical(syllable), 0)
 
     def syllable_freq(self, syllable: str) -> int:
         """Training-corpus frequency of a syllable (0 if unseen or not a syllable)."""

@@ -52,6 +52,11 @@ class LexiconInventory:
         check = getattr(self.lexicon, "is_abbreviation", None)
         return bool(check(word)) if check else False
 
+    def capitalized_count(self, syllable: str) -> int:
+        """How often `syllable` is capitalised mid-sentence in the corpus (0 if unknown)."""
+        count = getattr(self.lexicon, "capitalized_count", None)
+        return int(count(syllable)) if count else 0
+
 
 class CachedLM:
     """The syllable LM as `decode.ScoringModel`, with a per-process transition cache."""

@@ -11,6 +11,7 @@ Outputs (formats in dictionaries/README.md):
 - `words.txt`         word<TAB>count<TAB>source — multi-syllable words, canonical lowercase
 - `domain_terms.txt`  Party/State bodies and document types, natural case
 - `abbreviations.txt` ABBR<TAB>count<TAB>source — tokens that must never be restored
+- `capitalized.tsv`   syllable<TAB>count — times capitalised right after a word (names, bodies)
 """
 
 from __future__ import annotations
@@ -88,6 +89,12 @@ def _abbreviation_candidates(token: str) -> Iterator[str]:
         yield piece
 
 
+def _capitalised_syllable(token: str) -> bool:
+    """Tell whether a token is a syllable with a capital first letter only ("Văn"; not "UBND")."""
+    return (token.isalpha() and token[0].isupper() and token[1:].islower()
+            and is_valid_syllable(token))
+
+
 class CorpusCounts:
     """Syllable, bigram and abbreviation counts over the training split."""
 
@@ -97,16 +104,21 @@ class CorpusCounts:
         self.abbreviations: Counter[str] = Counter()
         self.abbreviation_docs: Counter[str] = Counter()
         self.runs: list[tuple[str, ...]] = []
+        self.capitalized: Counter[str] = Counter()
         self.total = 0
 
     def add_document(self, document: str) -> None:
         """Count one training document."""
         seen: set[str] = set()
         for line in document.split("\n"):
+            previous = ""
             for token in split_tokens(line):
                 for abbreviation in _abbreviation_candidates(token):
                     self.abbreviations[abbreviation] += 1
                     seen.add(abbreviation)
+                if previous.isalpha() and _capitalised_syllable(token):
+                    self.capitalized[canonical(token)] += 1
+                previous = token
             for run in syllable_runs(line):
                 self.syllables.update(run)
                 self.total += len(run)
@@ -192,6 +204,22 @@ def write_syllables(counts: CorpusCounts, path: Path) -> int:
     return len(rows)
 
 
+CAPITALIZED_MIN_COUNT = 2
+
+
+def write_capitalized(counts: CorpusCounts, path: Path) -> int:
+    """Write how often each syllable is capitalised right after a word; return the rows.
+
+    Why: in the middle of a sentence a capital marks a name or a titled body ("Nga",
+    "Nguyễn Văn Anh", "Viện Kiểm sát"), whose markings are not those of the common word
+    with the same letters ("ngả", "ánh", "viên"); the LM reads lowercase and cannot tell.
+    """
+    rows = sorted(((s, n) for s, n in counts.capitalized.items() if n >= CAPITALIZED_MIN_COUNT),
+                  key=lambda kv: (-kv[1], kv[0]))
+    atomic_write_text(path, "syllable\tcount\n" + "".join(f"{s}\t{n}\n" for s, n in rows))
+    return len(rows)
+
+
 def write_words(counts: CorpusCounts, path: Path) -> int:
     """Write dictionary + domain + corpus words with corpus counts; return the row count."""
     words = underthesea_words()
@@ -233,7 +261,7 @@ def write_abbreviations(counts: CorpusCounts, path: Path) -> int:
 
 
 def build_dictionaries(corpus_dir: Path, out_dir: Path) -> dict[str, int]:
-    """Write all four dictionaries into `out_dir`; return the row count of each."""
+    """Write all five dictionaries into `out_dir`; return the row count of each."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = count_corpus(corpus_dir)
     return {
@@ -241,4 +269,5 @@ def build_dictionaries(corpus_dir: Path, out_dir: Path) -> dict[str, int]:
         "words.txt": write_words(counts, out_dir / "words.txt"),
         "domain_terms.txt": write_domain_terms(out_dir / "domain_terms.txt"),
         "abbreviations.txt": write_abbreviations(counts, out_dir / "abbreviations.txt"),
+        "capitalized.tsv": write_capitalized(counts, out_dir / "capitalized.tsv"),
     }
