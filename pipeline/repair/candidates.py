@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -165,7 +165,7 @@ class CandidateGenerator:
         self._context_cache: dict[tuple[str, str], float | None] = {}
         self._syllable_base: dict[str, str] = {}
         self._near_cache: dict[str, frozenset[str]] = {}
-        self._seldom: dict[str, bool] = {}
+        self._shares: dict[str, float] = {}
 
     def is_base(self, base: str) -> bool:
         """Tell whether some syllable of the inventory has this accent-free base."""
@@ -416,7 +416,7 @@ class CandidateGenerator:
         lower = observed.lower()
         key_form = self.canonical(lower)
         variants = self._variants.get(base_of(lower), ())
-        share = self._form_share(key_form, variants) if len(lower) >= 2 else 1.0
+        share = self.form_share(lower)
         cap = math.inf  # the most a change of marks may cost however many marks it touches
         keep = 0.0
         if not has_marks(lower):
@@ -442,28 +442,25 @@ class CandidateGenerator:
         meant) is the repair's doubt even when it chose no change: its line's confidence
         includes that choice's posterior, so the report can flag it.
         """
-        lower = word.lower()
-        known = self._seldom.get(lower)
-        if known is None:
-            variants = self._variants.get(base_of(lower), ()) if len(lower) >= 2 else ()
-            known = bool(variants) and (
-                self._form_share(self.canonical(lower), variants) < RARE_SHARE_MAX
-            )
-            self._seldom[lower] = known
-        return known
+        return self.form_share(word.lower()) < RARE_SHARE_MAX
 
-    @staticmethod
-    def _form_share(form: str, variants: Sequence[tuple[str, float]]) -> float:
-        """Share of its base's corpus uses written as `form` (1.0 when the base is unknown).
+    def form_share(self, word: str) -> float:
+        """Share of its base's corpus uses written as `word` (lowercase; 1.0 when unknown).
 
         Why: a form writers (almost) never use is a misprint of its usual markings far more
         often than a word meant as printed: "cac", "co", "va" are "các", "có", "và" with
         their marks lost (shares 0 %, 0.04 %, 0.1 %), "đinh" next to "định" one mark lost.
+        One-letter words (list letters, initials) count as always meant (1.0).
         """
-        total = sum(freq for _, freq in variants)
-        if total <= 0:
-            return 1.0
-        return sum(freq for syllable, freq in variants if syllable == form) / total
+        share = self._shares.get(word)
+        if share is None:
+            variants = self._variants.get(base_of(word), ()) if len(word) >= 2 else ()
+            total = sum(freq for _, freq in variants)
+            form = self.canonical(word)
+            share = (sum(freq for syllable, freq in variants if syllable == form) / total
+                     if total > 0 else 1.0)
+            self._shares[word] = share
+        return share
 
     def _splits(self, base: str) -> list[tuple[str, str]]:
         return [

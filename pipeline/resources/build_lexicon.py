@@ -28,6 +28,7 @@ from pipeline.atomic import write_text_atomic
 from pipeline.corpus import OFFICIAL_FILES, iter_split
 from pipeline.errors import BadInputError
 from pipeline.repair.lm import split_tokens
+from pipeline.repair.tokens import case_pattern
 from pipeline.repair.vietnamese import all_valid_syllables, canonical, is_valid_syllable, nfc
 from pipeline.resources.curated import ABBREVIATIONS, DOMAIN_TERMS
 
@@ -91,7 +92,7 @@ def _abbreviation_candidates(token: str) -> Iterator[str]:
 
 def _capitalised_syllable(token: str) -> bool:
     """Tell whether a token is a syllable with a capital first letter only ("Văn"; not "UBND")."""
-    return (token.isalpha() and token[0].isupper() and token[1:].islower()
+    return (len(token) > 1 and token.isalpha() and case_pattern(token) == "title"
             and is_valid_syllable(token))
 
 
