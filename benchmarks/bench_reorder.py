@@ -20,8 +20,14 @@ span that moved.
 "all but swap_par" leaves out the kind that n-gram evidence cannot order (whole paragraphs).
 Settings are chosen on --half tune (benchmarks/sweep_reorder.py), reported on --half test.
 
+Whole documents (`--documents`): the pages above hold prose runs only; a text file is one
+page holding everything (title stacks in capitals, forms with dotted fields, tables, quoted
+amendments). Every held-out document, all of its lines (first 400) wrapped like the pages,
+one in three accent-stripped, none damaged: documents and lines the reorderer moves are
+all false moves.
+
 Run: .venv/bin/python benchmarks/bench_reorder.py [--pages 360] [--lm base|syllable|count]
-     [--half tune|test|all] [--set name=value ...]
+     [--half tune|test|all] [--set name=value ...] [--documents]
 """
 
 from __future__ import annotations
@@ -261,6 +267,56 @@ def build_pages(count: int, seed: int = SEED) -> list[Page]:
     return pages
 
 
+def build_documents(seed: int = SEED, max_lines: int = 400) -> list[list[str]]:
+    """Held-out documents as whole, undamaged text files (see the module docstring)."""
+    corpus = default_corpus_dir()
+    if corpus is None:
+        raise SystemExit("corpus not found (../shared/corpus or $VIDOC_CORPUS)")
+    rng = random.Random(seed)
+    documents = []
+    for name in OFFICIAL_FILES:
+        for document in iter_split(corpus / name, heldout=True):
+            width, blanks = rng.randrange(64, 93), rng.random() < 0.5
+            lines: list[str] = []
+            for paragraph in document.split("\n"):
+                if not paragraph.strip():
+                    continue
+                if blanks and lines:
+                    lines.append("")
+                lines.extend(_wrap(paragraph.strip(), width))
+            if len(lines) >= 8:
+                stripped = len(documents) % 3 == 1
+                documents.append([strip_marks(line) if stripped else line
+                                  for line in lines[:max_lines]])
+    return documents
+
+
+def run_documents(documents: list[list[str]], lm, settings: ReorderSettings, tokenize=None,
+                  show: int = 0) -> str:
+    """Reorder whole clean documents; every move is a false one."""
+    moved_documents = spans = moved_lines = shown = 0
+    started = time.perf_counter()
+    for number, lines in enumerate(documents):
+        result = reorder_lines(lines, lm=lm, tokenize=tokenize, settings=settings)
+        if not result.changed:
+            continue
+        moved_documents += 1
+        spans += len(result.spans)
+        moved_lines += sum(1 for position, k in enumerate(result.order) if k != position)
+        for (start, end, _), event in zip(result.spans, result.events, strict=False):
+            if shown < show:
+                shown += 1
+                print(f"--- document {number}: lines {start}-{end} ({event})")
+                for k in result.order[start:end]:
+                    print(f"   [{k:3d}] {lines[k][:90]}")
+    seconds = time.perf_counter() - started
+    total = sum(len(lines) for lines in documents)
+    return (f"| clean whole documents | lines | documents moved | spans | lines moved |\n"
+            f"|---|---|---|---|---|\n"
+            f"| {len(documents)} | {total} | {moved_documents} | {spans} | {moved_lines} |\n\n"
+            f"{seconds:.1f} s")
+
+
 def _successors(sequence: list[int], truth: list[str]) -> dict[int, int]:
     kept = [i for i in sequence if truth[i]]
     return {a: b for a, b in zip(kept, kept[1:], strict=False)}
@@ -362,15 +418,21 @@ def main() -> None:
                         help="score only pages after the first SKIP (e.g. --pages 720 --skip 360: "
                              "360 pages never looked at while tuning)")
     parser.add_argument("--set", action="append", default=[], help="setting=value")
+    parser.add_argument("--documents", action="store_true",
+                        help="false moves on whole clean held-out documents instead")
     args = parser.parse_args()
-    pages = build_pages(args.pages)
-    pages = pages[args.skip:]
-    if args.half != "all":
-        pages = [p for n, p in enumerate(pages) if (n // len(DAMAGES)) % 2 == (args.half == "test")]
     settings = ReorderSettings()
     for item in args.set:
         name, value = item.split("=")
         settings = _with(settings, name, float(value))
+    if args.documents:
+        lm, tokenize = _load_lm(args.lm)
+        print(run_documents(build_documents(), lm, settings, tokenize=tokenize, show=args.show))
+        return
+    pages = build_pages(args.pages)
+    pages = pages[args.skip:]
+    if args.half != "all":
+        pages = [p for n, p in enumerate(pages) if (n // len(DAMAGES)) % 2 == (args.half == "test")]
     lm, tokenize = _load_lm(args.lm)
     result = run(pages, lm, settings, show=args.show, tokenize=tokenize)
     print(format_table(result))

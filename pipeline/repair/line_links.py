@@ -61,8 +61,9 @@ class LinkWeights:
     short_ratio: float = 0.62
     """A line shorter than this share of the wrap width is 'short'."""
     empty_heading: float = 3.0
-    """a is a numbered heading (short, no final punctuation), yet b is the next label of
-    the same or a shallower level: the heading would have no content."""
+    """a is a numbered heading (short, no final punctuation) or a numbered lead-in (ending
+    in a colon), yet b is the next label of the same or a shallower level: the heading
+    would have no content."""
     flat_breaks: bool = False
     """Score every paragraph start/end alike (page medians); see LinkTable.start."""
 
@@ -267,12 +268,14 @@ class LinkTable:
 
         Why: a heading ("6. Cơ quan thực hiện") is followed by its content; read right
         before the next "7." it would head nothing, which is what a heading moved below its
-        own paragraph looks like.
+        own paragraph looks like. A numbered line ending in a colon ("2. … trong các trường
+        hợp sau:") announces content the same way, however long it is.
         """
         first, second = self.cues[a], self.cues[b]
         if first.enumerator is None or second.enumerator is None or not first.item:
             return False
-        if first.ends_terminal or not (self.is_short(a) or first.is_caps):
+        lead_in = first.text.endswith(":")
+        if not lead_in and (first.ends_terminal or not (self.is_short(a) or first.is_caps)):
             return False
         return ENUMERATOR_RANK[second.enumerator.style] <= ENUMERATOR_RANK[first.enumerator.style]
 

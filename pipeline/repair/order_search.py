@@ -26,6 +26,16 @@ Counters = tuple[int, ...]
 _RANKS = max(ENUMERATOR_RANK.values()) + 1
 _UNKNOWN: Counters = tuple([-1] * _RANKS)
 """Counters before any label was seen: the first label of each style is free."""
+_RUNS_THROUGH = {
+    "part": (ENUMERATOR_RANK["chapter"], ENUMERATOR_RANK["article"]),
+    "chapter": (ENUMERATOR_RANK["article"],),
+    "section": (ENUMERATOR_RANK["article"],),
+}
+"""Counters a heading does not reset: Vietnamese legal texts number their articles (Điều)
+straight through chapters, sections and parts, and their chapters (Chương) through parts
+("Phần 2" is followed by "Chương V", not "Chương I"); "Mục" restarts in each chapter."""
+_D = 4
+"""Value of the point label "d)"; "đ)" (5) follows it, and reads "d)" once stripped."""
 
 
 @dataclass(frozen=True)
@@ -123,10 +133,15 @@ def number(counters: Counters, enumerator: Enumerator | None) -> tuple[float, Co
         previous = 0 if parent == counters[rank - 1] + 1 else -2
     if parent is not None:
         updated[rank - 1] = parent
-    miss = 0.0 if previous == -1 or enumerator.value == previous + 1 else 1.0
-    updated[rank] = enumerator.value
+    value = enumerator.value
+    if enumerator.style == "letter" and value == _D and previous == _D:
+        value = _D + 1  # "đ)" printed or stripped as "d)": the second "d)" is đ
+    miss = 0.0 if previous == -1 or value == previous + 1 else 1.0
+    updated[rank] = value
+    kept = _RUNS_THROUGH.get(enumerator.style, ())
     for deeper in range(rank + 1, _RANKS):
-        updated[deeper] = 0
+        if deeper not in kept:
+            updated[deeper] = 0
     return miss, tuple(updated)
 
 
