@@ -369,19 +369,53 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
             for b in range(m + 1, min(size, m + settings.max_swap) + 1):
                 yield Candidate(lines[:a] + lines[m:b] + lines[a:m] + lines[b:], settings.swap,
                                 "blocks exchanged")
-    runs = _runs_by_block(page, lines)
-    offsets = [0]
+    blocks = _runs_by_block(page, lines)
+    splittings = [blocks]
+    for heads_on_top in (True, False):
+        inferred = _paragraph_runs(page, blocks, heads_on_top)
+        if inferred not in splittings:
+            splittings.append(inferred)
+    for runs in splittings:
+        offsets = [0]
+        for run in runs:
+            offsets.append(offsets[-1] + len(run))
+        for i in range(len(runs)):
+            for j in range(i + 2, len(runs) + 1):
+                if not _same_damage(page, runs[i:j]):
+                    continue
+                before = lines[offsets[i] - 1] if offsets[i] > 0 else context.before
+                after = lines[offsets[j]] if offsets[j] < size else context.after
+                region, cost = _region_orders(page, runs[i:j], before, after, settings)
+                yield Candidate(lines[:offsets[i]] + region + lines[offsets[j]:],
+                                settings.reversal + cost, "region read bottom-up")
+
+
+def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool) -> list[list[int]]:
+    """Runs cut again where paragraphs meet inside a block: at labelled lines, after headings.
+
+    Why: without blank lines (or OCR blocks) a region read bottom-up is one block, and the
+    paragraphs inside it cannot be put back one by one. A labelled line ("a)", "2.", "-")
+    opens a paragraph: read bottom-up, it is the last line of its paragraph's run, unless
+    it stayed on top (the kept-head damage), when it is the first; both cuts are tried.
+    A numbered heading ("Điều 4. Xử lý vi phạm") is a paragraph of its own.
+    """
+    table = page.table
+    out: list[list[int]] = []
     for run in runs:
-        offsets.append(offsets[-1] + len(run))
-    for i in range(len(runs)):
-        for j in range(i + 2, len(runs) + 1):
-            if not _same_damage(page, runs[i:j]):
-                continue
-            before = lines[offsets[i] - 1] if offsets[i] > 0 else context.before
-            after = lines[offsets[j]] if offsets[j] < size else context.after
-            region, cost = _region_orders(page, runs[i:j], before, after, settings)
-            yield Candidate(lines[:offsets[i]] + region + lines[offsets[j]:],
-                            settings.reversal + cost, "region read bottom-up")
+        current: list[int] = []
+        for k in run:
+            cues = table.cues[k]
+            if heads_on_top and cues.item and current:
+                out.append(current)
+                current = []
+            current.append(k)
+            heading = cues.item and not cues.ends_terminal and (table.is_short(k) or cues.is_caps)
+            if heading or (cues.item and not heads_on_top):
+                out.append(current)
+                current = []
+        if current:
+            out.append(current)
+    return out
 
 
 # -- free search --------------------------------------------------------------------------
