@@ -59,13 +59,16 @@ def test_line_cues(text: str, enumerator: Enumerator | None, starts: bool, conti
     assert cues.continues_paragraph is continues
 
 
-def test_numbering_misses_follow_multi_level_labels() -> None:
+def _numbering_misses(texts: list[str]) -> list[bool]:
+    """numbering_misses of lines as read (labels only: the page needs no link table)."""
     from pipeline.repair.order_search import SearchPage, numbering_misses
 
-    def misses(texts: list[str]) -> list[bool]:
-        page = SearchPage(None, [0] * len(texts), [line_cues(t).enumerator for t in texts])  # type: ignore[arg-type]
-        return numbering_misses(page)
+    labels = [line_cues(text).enumerator for text in texts]
+    return numbering_misses(SearchPage(None, [0] * len(texts), labels))  # type: ignore[arg-type]
 
+
+def test_numbering_misses_follow_multi_level_labels() -> None:
+    misses = _numbering_misses
     assert misses(["15. Thời gian", "15.1. HSDT", "15.2. Trường hợp", "16. Quy cách"]) == [False] * 4
     assert misses(["15. Thời gian", "15.1. HSDT", "16. Quy cách", "15.2. Trường hợp"])[-1]
     assert misses(["15.2. Gia hạn", "16.1. Nhà thầu"]) == [False, False]  # opens the next parent
@@ -76,15 +79,10 @@ def test_numbering_misses_follow_multi_level_labels() -> None:
 
 def test_articles_and_chapters_are_numbered_through_their_headings() -> None:
     """Điều runs on through Mục/Chương/Phần and Chương through Phần; Mục restarts."""
-    from pipeline.repair.order_search import SearchPage, numbering_misses
-
-    def misses(texts: list[str]) -> list[bool]:
-        page = SearchPage(None, [0] * len(texts), [line_cues(t).enumerator for t in texts])  # type: ignore[arg-type]
-        return numbering_misses(page)
-
-    assert misses(["Điều 12. Hiệu lực", "Chương IV TỔ CHỨC THỰC HIỆN", "Điều 13. Thi hành"]) == [False] * 3
-    assert misses(["Điều 13. Nhiệm vụ", "Mục 4", "Điều 14. Những việc không được làm"]) == [False] * 3
-    assert misses(["Chương IV. Biểu mẫu", "Phần 2. ĐIỀU KHOẢN", "Chương V. Điều khoản"]) == [False] * 3
+    misses = _numbering_misses
+    assert misses(["Điều 12. Hiệu lực", "Chương IV TỔ CHỨC", "Điều 13. Thi hành"]) == [False] * 3
+    assert misses(["Điều 13. Nhiệm vụ", "Mục 4", "Điều 14. Những việc cấm"]) == [False] * 3
+    assert misses(["Chương IV. Biểu mẫu", "Phần 2. ĐIỀU KHOẢN", "Chương V. Phụ lục"]) == [False] * 3
     assert misses(["Chương I", "Mục 1", "Mục 2", "Chương II", "Mục 1"]) == [False] * 5
     assert misses(["Điều 13. Thi hành", "Mục 4", "Điều 12. Hiệu lực"])[-1]  # still a miss
 
@@ -221,13 +219,16 @@ def test_numbered_lead_in_announces_content() -> None:
     """A numbered line ending in a colon, however long, is not followed by its next sibling."""
     from pipeline.repair.line_links import LinkTable
 
-    texts = ["2. Thỏa thuận liên danh chấm dứt hiệu lực trong các trường hợp sau đây theo quy định:",
-             "a) Các bên hoàn thành trách nhiệm, nghĩa vụ của mình và tiến hành thanh lý hợp đồng;",
-             "3. Thỏa thuận liên danh được lập thành 02 bản có giá trị pháp lý như nhau theo luật."]
+    texts = ["2. Thỏa thuận liên danh chấm dứt hiệu lực trong các trường hợp sau đây:",
+             "a) Các bên hoàn thành trách nhiệm, nghĩa vụ và tiến hành thanh lý hợp đồng;",
+             "3. Thỏa thuận liên danh được lập thành 02 bản có giá trị pháp lý như nhau."]
     table = LinkTable(texts, lm=None)  # cues only: no LM call is made
     assert table.empty_heading(0, 2)  # the lead-in, then "3." at once: it announced nothing
     assert not table.empty_heading(0, 1)  # its first point
     assert not table.empty_heading(2, 0)  # a long numbered sentence is no heading
+    long_title = LinkTable(["Điều 16. Bầu cử, phê chuẩn, bổ nhiệm, chỉ định chức vụ, chức danh",
+                            "Điều 17. Thực hiện quản lý đối với cán bộ"], lm=None)
+    assert long_title.empty_heading(0, 1)  # an article always has content, however long its title
 
 
 def _restored_available() -> bool:

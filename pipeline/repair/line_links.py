@@ -61,9 +61,9 @@ class LinkWeights:
     short_ratio: float = 0.62
     """A line shorter than this share of the wrap width is 'short'."""
     empty_heading: float = 3.0
-    """a is a numbered heading (short, no final punctuation) or a numbered lead-in (ending
-    in a colon), yet b is the next label of the same or a shallower level: the heading
-    would have no content."""
+    """a is a numbered heading (short, no final punctuation; any length for "Điều",
+    "Chương", "Mục", "Phần") or a numbered lead-in (ending in a colon), yet b is the next
+    label of the same or a shallower level: the heading would have no content."""
     flat_breaks: bool = False
     """Score every paragraph start/end alike (page medians); see LinkTable.start."""
 
@@ -78,6 +78,10 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
+
+_TITLED_LABELS = ("article", "chapter", "section", "part")
+"""Label styles that only ever open a heading ("Điều 16. Bầu cử, phê chuẩn, bổ nhiệm …"),
+however long its title: such a line is never followed by its next sibling at once."""
 
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,/-]\d+)*|[.,;:!?]")
 
@@ -269,13 +273,15 @@ class LinkTable:
         Why: a heading ("6. Cơ quan thực hiện") is followed by its content; read right
         before the next "7." it would head nothing, which is what a heading moved below its
         own paragraph looks like. A numbered line ending in a colon ("2. … trong các trường
-        hợp sau:") announces content the same way, however long it is.
+        hợp sau:") announces content the same way, and so does an article, chapter, section
+        or part heading ("Điều 16. …"), however long they are.
         """
         first, second = self.cues[a], self.cues[b]
         if first.enumerator is None or second.enumerator is None or not first.item:
             return False
         lead_in = first.text.endswith(":")
-        if not lead_in and (first.ends_terminal or not (self.is_short(a) or first.is_caps)):
+        titled = first.enumerator.style in _TITLED_LABELS and not first.ends_terminal
+        if not lead_in and not titled and (first.ends_terminal or not (self.is_short(a) or first.is_caps)):
             return False
         return ENUMERATOR_RANK[second.enumerator.style] <= ENUMERATOR_RANK[first.enumerator.style]
 

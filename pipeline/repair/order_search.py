@@ -391,7 +391,7 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
 
 
 def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool) -> list[list[int]]:
-    """Runs cut again where paragraphs meet inside a block: at labelled lines, after headings.
+    """Cut runs again where paragraphs meet inside a block: at labelled lines, after headings.
 
     Why: without blank lines (or OCR blocks) a region read bottom-up is one block, and the
     paragraphs inside it cannot be put back one by one. A labelled line ("a)", "2.", "-")
