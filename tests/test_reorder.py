@@ -231,6 +231,35 @@ def test_numbered_lead_in_announces_content() -> None:
     assert long_title.empty_heading(0, 1)  # an article always has content, however long its title
 
 
+def test_closing_mark_ends_the_text() -> None:
+    """After "./." comes the signature block or "Nơi nhận:", never another list item."""
+    from pipeline.repair.line_links import LinkTable
+
+    texts = ["Trong quá trình thực hiện, nếu có vướng mắc, kịp thời phản ánh để xem xét./.",
+             "- Doanh nghiệp viễn thông bảo đảm kinh phí thực hiện các nhiệm vụ của Kế hoạch.",
+             "Nơi nhận:"]
+    table = LinkTable(texts, lm=None)  # cues only: no LM call is made
+    assert table.closes_text(0) and not table.closes_text(1)
+    assert table.cues[1].item and not table.cues[2].item
+
+
+@needs_lm
+def test_closing_mark_then_list_item_costs_the_weight() -> None:
+    from dataclasses import replace
+
+    from pipeline.repair.line_links import LinkTable, LinkWeights
+    from pipeline.repair.reorder import default_boundary_lm
+
+    lm, tokenize = default_boundary_lm()
+    texts = ["Trong quá trình thực hiện, nếu có vướng mắc, kịp thời phản ánh để xem xét./.",
+             "- Doanh nghiệp viễn thông bảo đảm kinh phí thực hiện các nhiệm vụ của Kế hoạch.",
+             "Nơi nhận:"]
+    weighed = LinkTable(texts, lm, LinkWeights(), tokenize=tokenize)
+    plain = LinkTable(texts, lm, replace(LinkWeights(), closed_item=0.0), tokenize=tokenize)
+    assert weighed.link(0, 1) == pytest.approx(plain.link(0, 1) - LinkWeights().closed_item)
+    assert weighed.link(0, 2) == pytest.approx(plain.link(0, 2))  # the recipients may follow
+
+
 def _restored_available() -> bool:
     try:
         from pipeline.repair.reorder import default_restored_lm

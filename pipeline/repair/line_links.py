@@ -64,6 +64,9 @@ class LinkWeights:
     """a is a numbered heading (short, no final punctuation; any length for "Điều",
     "Chương", "Mục", "Phần") or a numbered lead-in (ending in a colon), yet b is the next
     label of the same or a shallower level: the heading would have no content."""
+    closed_item: float = 6.0
+    """a ends with "./." (the mark that closes a directive's text: what follows is the
+    signature block or "Nơi nhận:"), yet b is a list item of the text."""
     flat_breaks: bool = False
     """Score every paragraph start/end alike (page medians); see LinkTable.start."""
 
@@ -264,8 +267,14 @@ class LinkTable:
                 score = _logsum10(self.continuation(a, b), paragraph_break)
             if self.weights.empty_heading and self.empty_heading(a, b):
                 score -= self.weights.empty_heading
+            if self.weights.closed_item and self.closes_text(a) and self.cues[b].item:
+                score -= self.weights.closed_item
             self._links[key] = score
         return self._links[key]
+
+    def closes_text(self, a: int) -> bool:
+        """True when line a ends with "./.", the mark that closes a directive's text."""
+        return self.cues[a].text.endswith("/.")
 
     def empty_heading(self, a: int, b: int) -> bool:
         """True when numbered heading a is directly followed by a label of its level or above.
