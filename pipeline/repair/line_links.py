@@ -290,7 +290,8 @@ class LinkTable:
             return False
         lead_in = first.text.endswith(":")
         titled = first.enumerator.style in _TITLED_LABELS and not first.ends_terminal
-        if not lead_in and not titled and (first.ends_terminal or not (self.is_short(a) or first.is_caps)):
+        short_heading = not first.ends_terminal and (self.is_short(a) or first.is_caps)
+        if not (lead_in or titled or short_heading):
             return False
         return ENUMERATOR_RANK[second.enumerator.style] <= ENUMERATOR_RANK[first.enumerator.style]
 
