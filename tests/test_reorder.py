@@ -67,6 +67,18 @@ def _numbering_misses(texts: list[str]) -> list[bool]:
     return numbering_misses(SearchPage(None, [0] * len(texts), labels))  # type: ignore[arg-type]
 
 
+def test_article_word_misread_by_one_letter_is_still_a_label() -> None:
+    """OCR prints "Điều 5." as "Die 5." or "Dleu 8."; references and other words stay out."""
+    from pipeline.repair.line_cues import Enumerator, find_enumerator
+
+    assert find_enumerator("Die 5. Kê khai giá")[0] == Enumerator("article", 5)
+    assert find_enumerator("Dleu 8. Tong hop, phan tich")[0] == Enumerator("article", 8)
+    assert find_enumerator("Dieeu 8. Cac truong hop")[0] == Enumerator("article", 8)
+    assert find_enumerator("Dân 5. Kê khai")[0] is None  # two letters away
+    assert find_enumerator("Die 9 Nghị định này quy định")[0] is None  # a reference goes on
+    assert find_enumerator("die 5. kê khai")[0] is None  # a heading starts with a capital
+
+
 def test_numbering_misses_follow_multi_level_labels() -> None:
     misses = _numbering_misses
     assert misses(["15. Thời gian", "15.1. HSDT", "15.2. Trường hợp", "16. Quy cách"]) == [False] * 4

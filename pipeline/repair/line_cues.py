@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 TERMINAL = ".;:!?…"
 """Characters that end a sentence or a list item (a paragraph may end after them)."""
 
@@ -133,16 +135,42 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
         letter = match.group("label")
         if letter in _VIETNAMESE_LETTERS:
             return Enumerator("letter", _VIETNAMESE_LETTERS.index(letter) + 1), match.end()
+    article_text = text
     match = _ARTICLE_RE.match(text)
-    if match and _heading_follows(text[match.end():]):
+    if not match:
+        article_text = _misread_article_word(text) or text
+        match = _ARTICLE_RE.match(article_text) if article_text is not text else None
+    shift = len(text) - len(article_text)
+    if match and _heading_follows(article_text[match.end():]):
         label = match.group("label")
         value = int(label) if label.isdigit() else roman_value(label)
         style = match.group("word").lower().replace("đ", "d")
         style = {"dieu": "article", "chuong": "chapter", "muc": "section", "phan": "part"}.get(
             _ascii_fold(style), "article")
         if value:
-            return Enumerator(style, value), match.start("label")
+            return Enumerator(style, value), match.start("label") + shift
     return None, 0
+
+
+_FIRST_WORD_NUMBER_RE = re.compile(r"^(?P<word>[^\W\d_]{2,6})\s+\d{1,3}\b")
+
+
+def _misread_article_word(text: str) -> str | None:
+    """`text` with its first word read as "Dieu" when OCR garbled that word by one letter.
+
+    Why: "Điều 5." printed "Die 5." or "Dleu 8." is no label, so the article's "1." looks
+    like it follows the previous article's "4." and the line reorderer "repairs" a
+    numbering break that is not there (whole OCR-garbled documents: 117 → 78 lines moved
+    for nothing). Only a capital D/Đ word one edit from "dieu" followed by a number counts;
+    the caller still asks for a heading after the number ("Die 5. Kê khai giá").
+    """
+    match = _FIRST_WORD_NUMBER_RE.match(text)
+    if not match or match.group("word")[0] not in "DĐ":
+        return None
+    word = _ascii_fold(match.group("word")).lower()
+    if word == "dieu" or Levenshtein.distance(word, "dieu") > 1:
+        return None
+    return "Dieu" + text[len(match.group("word")):]
 
 
 def _heading_follows(rest: str) -> bool:
