@@ -40,6 +40,7 @@ import sys
 import textwrap
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,22 +112,26 @@ def _paragraphs(document: str) -> list[str]:
     return out
 
 
-def _runs(rng: random.Random) -> list[list[str]]:
+def _heldout_documents() -> Iterator[str]:
+    """Every held-out official document of the corpus, always in the same order."""
     corpus = default_corpus_dir()
     if corpus is None:
         raise SystemExit("corpus not found (../shared/corpus or $VIDOC_CORPUS)")
-    runs = []
     for name in OFFICIAL_FILES:
-        for document in iter_split(corpus / name, heldout=True):
-            paragraphs = _paragraphs(document)
-            run: list[str] = []
-            for paragraph in paragraphs + [""]:
-                if paragraph:
-                    run.append(paragraph)
-                    continue
-                if len(run) >= 3:
-                    runs.append(run)
-                run = []
+        yield from iter_split(corpus / name, heldout=True)
+
+
+def _runs(rng: random.Random) -> list[list[str]]:
+    runs = []
+    for document in _heldout_documents():
+        run: list[str] = []
+        for paragraph in _paragraphs(document) + [""]:
+            if paragraph:
+                run.append(paragraph)
+                continue
+            if len(run) >= 3:
+                runs.append(run)
+            run = []
     rng.shuffle(runs)
     return runs
 
@@ -267,31 +272,28 @@ def build_pages(count: int, seed: int = SEED) -> list[Page]:
     return pages
 
 
-def build_documents(seed: int = SEED, max_lines: int = 400, garbled: bool = False) -> list[list[str]]:
+def build_documents(seed: int = SEED, max_lines: int = 400,
+                    garbled: bool = False) -> list[list[str]]:
     """Held-out documents as whole, undamaged text files (see the module docstring).
 
     With `garbled`, every third document (one not stripped) is OCR-garbled line by line as
     the dev pages' garbled condition is: its lines stay in order, only their words suffer.
     """
-    corpus = default_corpus_dir()
-    if corpus is None:
-        raise SystemExit("corpus not found (../shared/corpus or $VIDOC_CORPUS)")
     rng = random.Random(seed)
     documents = []
-    for name in OFFICIAL_FILES:
-        for document in iter_split(corpus / name, heldout=True):
-            width, blanks = rng.randrange(64, 93), rng.random() < 0.5
-            lines: list[str] = []
-            for paragraph in document.split("\n"):
-                if not paragraph.strip():
-                    continue
-                if blanks and lines:
-                    lines.append("")
-                lines.extend(_wrap(paragraph.strip(), width))
-            if len(lines) >= 8:
-                stripped = len(documents) % 3 == 1
-                documents.append([strip_marks(line) if stripped else line
-                                  for line in lines[:max_lines]])
+    for document in _heldout_documents():
+        width, blanks = rng.randrange(64, 93), rng.random() < 0.5
+        lines: list[str] = []
+        for paragraph in document.split("\n"):
+            if not paragraph.strip():
+                continue
+            if blanks and lines:
+                lines.append("")
+            lines.extend(_wrap(paragraph.strip(), width))
+        if len(lines) >= 8:
+            stripped = len(documents) % 3 == 1
+            documents.append([strip_marks(line) if stripped else line
+                              for line in lines[:max_lines]])
     if garbled:
         damage = random.Random(seed + 1)
         for number in range(2, len(documents), 3):
@@ -434,7 +436,8 @@ def main() -> None:
         settings = _with(settings, name, float(value))
     if args.documents:
         lm, tokenize = _load_lm(args.lm)
-        print("| documents | clean documents | lines | documents moved | spans | lines moved | time |")
+        print("| documents | clean documents | lines | documents moved | spans | lines moved "
+              "| time |")
         print("|---|---|---|---|---|---|---|")
         for label, garbled in (("as is / stripped", False), ("a third garbled", True)):
             row = run_documents(build_documents(garbled=garbled), lm, settings, tokenize=tokenize,

@@ -161,12 +161,18 @@ def run_devset(
     return tally, shown, {"timing": timing, "calibration": dict(calib)}
 
 
-def damaged_rows(tally: Tally, key: str, label: str, bar: str = "") -> list[tuple[str, str, str]]:
-    """Two table rows of a damaged condition: syllables right, then of those that needed a fix."""
-    return [
+def damaged_rows(tally: Tally, key: str, label: str, bar: str = "",
+                 stay_right: bool = False) -> list[tuple[str, str, str]]:
+    """Rows of a damaged condition: syllables right, of those that needed a fix, and (with
+    `stay_right`, for conditions that keep right words in damaged lines) those that stay."""
+    rows = [
         (label, tally.rate(f"{key}:ok", f"{key}:syl"), bar),
         ("  of which needed a change", tally.rate(f"{key}:fixed", f"{key}:was_wrong"), ""),
     ]
+    if stay_right:
+        rows.append(("  already right and stay right",
+                     tally.rate(f"{key}:stay_right", f"{key}:was_right"), ""))
+    return rows
 
 
 def run_sample() -> str:
@@ -346,27 +352,15 @@ def main() -> None:
             tally,
             "partial",
             "lines that kept marks in one part, old-OCR garbled in the rest (partial)",
-        ),
-        (
-            "  already right and stay right",
-            tally.rate("partial:stay_right", "partial:was_right"),
-            "",
+            stay_right=True,
         ),
         *damaged_rows(
-            tally, "dropped", "marked text with single words printed without marks (dropped)"
-        ),
-        (
-            "  already right and stay right",
-            tally.rate("dropped:stay_right", "dropped:was_right"),
-            "",
+            tally, "dropped", "marked text with single words printed without marks (dropped)",
+            stay_right=True,
         ),
         *damaged_rows(
-            tally, "misread", "marked text with single words' marks misread (misread)"
-        ),
-        (
-            "  already right and stay right",
-            tally.rate("misread:stay_right", "misread:was_right"),
-            "",
+            tally, "misread", "marked text with single words' marks misread (misread)",
+            stay_right=True,
         ),
         (
             "damaged lines inside clean passages (mixed)",

@@ -33,6 +33,7 @@ import random
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -533,21 +534,20 @@ def build_devset(
     start += per_condition
     cases += _old_ocr_cases("wrapped", passages[start : start + wrapped], seed + 2, WRAP_WIDTH)
     start += wrapped
-    rng = random.Random(seed + 3)
-    for n, passage in enumerate(passages[start : start + partial]):
-        damaged_input = [partial_line(x, rng) for x in passage]
-        cases.append(Case(f"partial-{n}", "partial", passage, damaged_input, [True] * len(passage)))
-    start += partial
-    rng = random.Random(seed + 4)
-    for n, passage in enumerate(passages[start : start + dropped]):
-        damaged_input = [drop_marks(x, rng) for x in passage]
-        cases.append(Case(f"dropped-{n}", "dropped", passage, damaged_input, [True] * len(passage)))
-    start += dropped
-    rng = random.Random(seed + 5)
-    for n, passage in enumerate(passages[start : start + misread]):
-        damaged_input = [misread_words(x, rng) for x in passage]
-        cases.append(Case(f"misread-{n}", "misread", passage, damaged_input, [True] * len(passage)))
+    for offset, (name, count, damage) in enumerate(
+            (("partial", partial, partial_line), ("dropped", dropped, drop_marks),
+             ("misread", misread, misread_words)), start=3):
+        cases += _line_damage_cases(name, passages[start : start + count], damage, seed + offset)
+        start += count
     return cases
+
+
+def _line_damage_cases(name: str, passages: list[list[str]],
+                       damage: Callable[[str, random.Random], str], seed: int) -> list[Case]:
+    """Cases of one condition whose garbler damages each line on its own (own seeded rng)."""
+    rng = random.Random(seed)
+    return [Case(f"{name}-{n}", name, passage, [damage(line, rng) for line in passage],
+                 [True] * len(passage)) for n, passage in enumerate(passages)]
 
 
 MISREAD_RATE = 0.05

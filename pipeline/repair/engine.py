@@ -317,7 +317,7 @@ class RepairEngine:
                 continue  # (a lookahead sees only the head of its line)
             if bare_only and w.marked:
                 continue
-            if not (len(text) > 1 and text[0].isupper() and text[1:].islower()):
+            if len(text) < 2 or case_pattern(text) != "title":
                 continue
             lower = text.lower()
             others = [v for v, _ in self.inventory.variants(base_of(lower)) if v != lower]
