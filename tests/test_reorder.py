@@ -227,6 +227,34 @@ def test_empty_heading_cue() -> None:
     assert not table.empty_heading(1, 2)  # a sentence is no heading
 
 
+def test_only_a_line_that_can_open_a_paragraph_stays_on_top_of_a_reversed_block() -> None:
+    """The kept head is its paragraph's first line: a lowercase line only continues one."""
+    from itertools import takewhile
+
+    from pipeline.repair.line_links import LinkTable
+    from pipeline.repair.order_search import (
+        ReorderSettings,
+        SearchPage,
+        SpanContext,
+        can_head,
+        candidates,
+    )
+
+    texts = ["gặp nhiều thách thức, thiên tai, biến đổi khí hậu gây hậu quả nặng nề.",
+             "Covid-19 kéo dài; an ninh năng lượng, an ninh lương thực, an ninh mạng",
+             "tiềm ẩn nhiều rủi ro; hoạt động xuất, nhập khẩu bị thu hẹp. Tác động của",
+             "- Từ đầu năm 2023 đến nay, tình hình thế giới diễn biến nhanh, phức tạp;"]
+    table = LinkTable(texts, lm=None)  # cues only: no LM call is made
+    page = SearchPage(table, [0] * len(texts), [cue.enumerator for cue in table.cues])
+    assert not can_head(page, 0) and can_head(page, 3)
+    context = SpanContext(before=None, after=None, counters=(), following=[])
+    reversals = takewhile(lambda c: c.event != "blocks exchanged",  # (they come first)
+                          candidates(page, [0, 1, 2, 3], context, ReorderSettings()))
+    kept = [c.lines for c in reversals if c.event == "reversed under kept head"]
+    assert [0, 1, 3, 2] in kept  # "Covid-19 …" may have stayed on top of 1-3
+    assert [0, 3, 2, 1] not in kept and [0, 2, 1, 3] not in kept  # "gặp …" never
+
+
 def test_numbered_lead_in_announces_content() -> None:
     """A numbered line ending in a colon, however long, is not followed by its next sibling."""
     from pipeline.repair.line_links import LinkTable

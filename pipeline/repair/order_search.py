@@ -71,8 +71,6 @@ class ReorderSettings:
     """Weight of the accent-free LM's link scores (text read as delivered)."""
     restored_weight: float = 0.5
     """Weight of the accented LM's link scores on span lines restored first (0: off)."""
-    min_restored_confidence: float = 0.7
-    """Restored lines below this repair confidence are read by the accent-free LM only."""
     base_restored_confidence: float = 0.5
     """The accent-free LM reads a line in its restored spelling when the repair engine
     restores it with at least this confidence (above 1: always as delivered). Tune half:
@@ -277,6 +275,16 @@ def _runs_by_block(page: SearchPage, lines: Sequence[int]) -> list[list[int]]:
     return runs
 
 
+def can_head(page: SearchPage, head: int) -> bool:
+    """True when line `head` may have stayed on top of its reversed block.
+
+    Why: the line kept on top is its paragraph's first line, and a line opening in
+    lowercase only ever continues a paragraph; read as a kept head it would really be
+    joined to whatever precedes the block.
+    """
+    return not page.table.cues[head].continues_paragraph
+
+
 def kept_head_cost(page: SearchPage, head: int, settings: ReorderSettings) -> float:
     """Prior cost of a block reversed under its first line: cheap when that line is a label.
 
@@ -289,7 +297,7 @@ def kept_head_cost(page: SearchPage, head: int, settings: ReorderSettings) -> fl
 def _block_variants(page: SearchPage, run: list[int],
                     settings: ReorderSettings) -> list[tuple[list[int], float]]:
     variants = [(run[::-1], 0.0), (list(run), settings.kept_block)]
-    if len(run) >= 3:
+    if len(run) >= 3 and can_head(page, run[0]):
         variants.append(([run[0]] + run[1:][::-1], kept_head_cost(page, run[0], settings)))
     return variants
 
@@ -360,7 +368,7 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
         for b in range(a + 2, size + 1):
             run = lines[a:b]
             yield Candidate(lines[:a] + run[::-1] + lines[b:], settings.reversal, "reversed run")
-            if b - a >= 3:
+            if b - a >= 3 and can_head(page, run[0]):
                 yield Candidate(lines[:a] + [run[0]] + run[1:][::-1] + lines[b:],
                                 settings.reversal + kept_head_cost(page, run[0], settings),
                                 "reversed under kept head")

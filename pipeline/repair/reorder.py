@@ -349,8 +349,7 @@ def reorder_lines(lines: Sequence[str], *, lm: BoundaryLM | None = None,
     search: LinkTable | WeightedLinks = table
     if settings.restored_weight > 0 and restored is not None:
         accented = LinkTable(texts, restored.lm, settings.links, tokenize=restored.tokenize,
-                             blocks=block, restore=restored.restore,
-                             min_confidence=settings.min_restored_confidence)
+                             blocks=block, restore=restored.restore)
         search = WeightedLinks([(settings.base_weight, table),
                                 (settings.restored_weight, accented)])
     elif settings.base_weight != 1.0:
