@@ -271,6 +271,23 @@ def test_numbered_lead_in_announces_content() -> None:
     assert long_title.empty_heading(0, 1)  # an article always has content, however long its title
 
 
+def test_a_line_with_room_for_the_next_word_was_not_wrapped_before_it() -> None:
+    """A wrapped line is cut where the next word no longer fits; one that had room ends there."""
+    from pipeline.repair.line_links import LinkTable
+
+    texts = ["Cấp Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi mẫu AK",
+             "1. Trình tự thực hiện",
+             "- Thương nhân khai báo hồ sơ đăng ký thương nhân lần đầu qua Hệ thống quản",
+             "lý và cấp chứng nhận xuất xứ điện tử (eCoSys) của Bộ Công Thương tại địa chỉ",
+             "www.ecosys.gov.vn."]
+    table = LinkTable(texts, lm=None)  # cues only: no LM call is made
+    assert not table.is_short(0)  # long enough to pass for a full line ...
+    assert table.fits(0, 1)  # ... but "1." would have fitted after "mẫu AK"
+    assert not table.fits(2, 3)  # "lý" did not fit: a wrapped line
+    assert table._open_penalty(0) > 0  # read as a paragraph end, a full line costs; with
+    # room for b's first word the link gives it back (LinkTable.link)
+
+
 def test_closing_mark_ends_the_text() -> None:
     """After "./." comes the signature block or "Nơi nhận:", never another list item."""
     from pipeline.repair.line_links import LinkTable

@@ -60,6 +60,9 @@ class LinkWeights:
     """a ends with a comma, yet is read as ending a paragraph."""
     short_ratio: float = 0.62
     """A line shorter than this share of the wrap width is 'short'."""
+    fit_ratio: float = 0.85
+    """Line a was not wrapped before b when a, a space and b's first word take at most this
+    share of the wrap width (below 1: OCR'd lines are counted in characters, not pixels)."""
     empty_heading: float = 3.0
     """a is a numbered heading (short, no final punctuation; any length for "Điều",
     "Chương", "Mục", "Phần") or a numbered lead-in (ending in a colon), yet b is the next
@@ -222,11 +225,27 @@ class LinkTable:
                 score = self._break_bases()[1]
             else:
                 score, _ = self.lm.advance(self.tail_state(index), "</s>")
-            cue = self.cues[index]
-            if not cue.ends_terminal and not cue.is_caps and not self.is_short(index):
-                score -= self.weights.comma_ends if cue.ends_comma else self.weights.open_ends
-            self._end[index] = score
+            self._end[index] = score - self._open_penalty(index)
         return self._end[index]
+
+    def _open_penalty(self, index: int) -> float:
+        """Cost of ending a paragraph on a full line without final punctuation."""
+        cue = self.cues[index]
+        if cue.ends_terminal or cue.is_caps or self.is_short(index):
+            return 0.0
+        return self.weights.comma_ends if cue.ends_comma else self.weights.open_ends
+
+    def fits(self, a: int, b: int) -> bool:
+        """True when b's first word would have fitted at the end of line a.
+
+        Why: a wrapped line is cut where the next word no longer fits, so a line that had
+        room for it ends its paragraph (or is a heading: "Cấp Giấy chứng nhận … mẫu AK"
+        above "1. Trình tự thực hiện"), however long it is; `is_short` alone calls such
+        a line full and its break a conflict.
+        """
+        words = self.texts[b].split()
+        return bool(words) and (self.cues[a].length + 1 + len(words[0])
+                                <= self.weights.fit_ratio * self.widths[a])
 
     def continuation(self, a: int, b: int) -> float:
         """log10 P(first words of b | last words of a), with layout cues."""
@@ -235,7 +254,7 @@ class LinkTable:
             score -= self.weights.item_continues
         if self.cues[a].is_caps:
             score -= self.weights.heading_continues
-        elif self.is_short(a):
+        elif self.is_short(a) or self.fits(a, b):
             score -= self.weights.short_continues
         return score
 
@@ -248,6 +267,8 @@ class LinkTable:
         key = (a, b)
         if key not in self._links:
             paragraph_break = self.end(a) + self.start(b)
+            if self.fits(a, b):
+                paragraph_break += self._open_penalty(a)  # a was not cut by the wrap
             if self.neutral(a, b):
                 score = paragraph_break
             else:
@@ -312,6 +333,10 @@ class WeightedLinks:
     def is_short(self, index: int) -> bool:
         """As LinkTable.is_short (layout of the first table)."""
         return self.primary.is_short(index)
+
+    def fits(self, a: int, b: int) -> bool:
+        """As LinkTable.fits (layout of the first table)."""
+        return self.primary.fits(a, b)
 
     def neutral(self, a: int, b: int) -> bool:
         """As LinkTable.neutral (layout of the first table)."""
