@@ -236,7 +236,7 @@ class LinkTable:
         return self.weights.comma_ends if cue.ends_comma else self.weights.open_ends
 
     def fits(self, a: int, b: int) -> bool:
-        """True when b's first word would have fitted at the end of line a.
+        """Tell whether b's first word would have fitted at the end of line a.
 
         Why: a wrapped line is cut where the next word no longer fits, so a line that had
         room for it ends its paragraph (or is a heading: "Cấp Giấy chứng nhận … mẫu AK"

@@ -276,7 +276,7 @@ def _runs_by_block(page: SearchPage, lines: Sequence[int]) -> list[list[int]]:
 
 
 def can_head(page: SearchPage, head: int) -> bool:
-    """True when line `head` may have stayed on top of its reversed block.
+    """Tell whether line `head` may have stayed on top of its reversed block.
 
     Why: the line kept on top is its paragraph's first line, and a line opening in
     lowercase only ever continues a paragraph; read as a kept head it would really be
