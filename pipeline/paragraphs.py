@@ -6,7 +6,8 @@ paragraph per line of text, while the audit trail needs the original line ids.
 
 Rules (layout cues from pipeline.repair.line_cues, judged against the local wrap width):
 a line joins the previous one unless the previous one is a heading, ends a paragraph
-(short, or ends in . ; : ! ? well before the margin), or the line itself starts a
+(short, or ends in . ; : ! ? well before the margin, or had room for the first word of a
+line opening with a capital: a wrap would not have cut it there), or the line itself starts a
 numbered/bulleted item or is a capitals heading. Blank lines and page starts always
 separate (a page start is crossed only by a line that starts in lowercase). A hyphen at a
 line end glued to a letter ("trách-" + "nhiệm") is removed when the joined word is known
@@ -32,7 +33,7 @@ from typing import Any
 
 from pipeline.document import Document, Edit, Line
 from pipeline.repair.line_cues import LineCues, line_cues
-from pipeline.repair.line_links import local_wrap_widths
+from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,10 @@ SHORT_RATIO = 0.62
 """A line shorter than this share of the wrap width ends its paragraph."""
 CLOSED_RATIO = 0.85
 """A line ending in . ; : ! ? and shorter than this share of the width ends its paragraph."""
+ROOM_RATIO = 0.85
+"""A line that had room for the next line's first word within this share of the width ended
+its paragraph when the next line opens with a capital (`had_room_for`; as the reorderer's
+`LinkWeights.fit_ratio`)."""
 
 
 @dataclass
@@ -125,6 +130,9 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
     if previous.enumerator is not None and not previous.ends_terminal \
             and previous.length < CLOSED_RATIO * previous_width and current.first_letter_case == "upper":
         return False
+    if current.first_letter_case == "upper" \
+            and had_room_for(previous.length, current.text, previous_width, ROOM_RATIO):
+        return False  # an unpunctuated heading or paragraph end, then a capital
     return True
 
 

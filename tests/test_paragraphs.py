@@ -63,6 +63,19 @@ def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> 
     assert paragraphs[0].kind == "heading"
 
 
+def test_a_line_with_room_for_the_next_word_ends_before_a_capital() -> None:
+    """A wrap cuts a line where the next word no longer fits: one that had room ended there."""
+    lines = ["Cấp Giấy chứng nhận xuất xứ hàng hóa (C/O) ưu đãi mẫu AK",
+             "Thông tư số 49/2025/TT-BCT ngày 09 tháng 9 năm 2025 của Bộ trưởng Bộ Công Thương",
+             "quy định Quy tắc xuất xứ hàng hóa trong Hiệp định Thương mại hàng hóa thuộc",
+             "Hiệp định khung về Hợp tác Kinh tế Toàn diện giữa Chính phủ các nước thành viên",
+             "Hiệp hội các quốc gia Đông Nam Á và Chính phủ Đại Hàn Dân Quốc."]
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    # the title (57 of ~80 columns) had room for "Thông": it is a paragraph of its own; the
+    # full lines before "Hiệp định" and "Hiệp hội" had none: capitals inside a sentence
+    assert [p.line_ids for p in paragraphs] == [["l1"], ["l2", "l3", "l4", "l5"]]
+
+
 def test_wrapped_article_reference_is_not_a_heading() -> None:
     lines = ["Chi phí khám sàng lọc các bệnh bẩm sinh trước sinh quy định tại khoản 1",
              "Điều 9 Nghị định này được thanh toán theo thực tế nhưng tối đa không vượt quá",

@@ -131,6 +131,17 @@ def local_wrap_widths(lengths: Sequence[int], blocks: Sequence[int] | None = Non
     return widths
 
 
+def had_room_for(length: int, following: str, width: int, ratio: float) -> bool:
+    """Tell whether a line of `length` characters had room for the first word of `following`.
+
+    Why: a wrapped line is cut where the next word no longer fits, so a line that had room
+    for it ended there (a paragraph's last line, a heading), however long it is. `ratio`
+    below 1 leaves slack: OCR'd lines are counted in characters, not pixels.
+    """
+    words = following.split()
+    return bool(words) and length + 1 + len(words[0]) <= ratio * width
+
+
 def _logsum10(a: float, b: float) -> float:
     high, low = (a, b) if a >= b else (b, a)
     return high + math.log10(1.0 + 10.0 ** (low - high))
@@ -238,14 +249,12 @@ class LinkTable:
     def fits(self, a: int, b: int) -> bool:
         """Tell whether b's first word would have fitted at the end of line a.
 
-        Why: a wrapped line is cut where the next word no longer fits, so a line that had
-        room for it ends its paragraph (or is a heading: "Cấp Giấy chứng nhận … mẫu AK"
-        above "1. Trình tự thực hiện"), however long it is; `is_short` alone calls such
-        a line full and its break a conflict.
+        Why: such a line was not wrapped before b (`had_room_for`): it ends its paragraph
+        or is a heading ("Cấp Giấy chứng nhận … mẫu AK" above "1. Trình tự thực hiện");
+        `is_short` alone calls it a full line and its break a conflict.
         """
-        words = self.texts[b].split()
-        return bool(words) and (self.cues[a].length + 1 + len(words[0])
-                                <= self.weights.fit_ratio * self.widths[a])
+        return had_room_for(self.cues[a].length, self.texts[b], self.widths[a],
+                            self.weights.fit_ratio)
 
     def continuation(self, a: int, b: int) -> float:
         """log10 P(first words of b | last words of a), with layout cues."""
