@@ -347,6 +347,10 @@ def _same_damage(page: SearchPage, runs: list[list[int]]) -> bool:
 
     Why: a region read bottom-up is one damaged passage; a lone line on its edge that is
     accented while the passage is accent-stripped (or the reverse) is its clean neighbour.
+    The same holds for a reversed run (`candidates` passes its first line, its inside and
+    its last line as three runs): "Mục 3. Kiểm tra …" under a stripped reversed paragraph
+    is the next heading, not the paragraph's first line. In text of one condition (a
+    whole OCR'd file) this never applies.
     """
     cues = page.table.cues
     body = [cues[k].stripped for run in runs if len(run) > 1 for k in run]
@@ -367,6 +371,8 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
     for a in range(size - 1):
         for b in range(a + 2, size + 1):
             run = lines[a:b]
+            if not _same_damage(page, [run[:1], run[1:-1], run[-1:]]):
+                continue  # its first or last line is a neighbour of another text condition
             yield Candidate(lines[:a] + run[::-1] + lines[b:], settings.reversal, "reversed run")
             if b - a >= 3 and can_head(page, run[0]):
                 yield Candidate(lines[:a] + [run[0]] + run[1:][::-1] + lines[b:],
