@@ -347,10 +347,6 @@ def _same_damage(page: SearchPage, runs: list[list[int]]) -> bool:
 
     Why: a region read bottom-up is one damaged passage; a lone line on its edge that is
     accented while the passage is accent-stripped (or the reverse) is its clean neighbour.
-    The same holds for a reversed run (`candidates` passes its first line, its inside and
-    its last line as three runs): "Mục 3. Kiểm tra …" under a stripped reversed paragraph
-    is the next heading, not the paragraph's first line. In text of one condition (a
-    whole OCR'd file) this never applies.
     """
     cues = page.table.cues
     body = [cues[k].stripped for run in runs if len(run) > 1 for k in run]
@@ -364,6 +360,17 @@ def _same_damage(page: SearchPage, runs: list[list[int]]) -> bool:
     return True
 
 
+def _one_passage(page: SearchPage, lines: list[int]) -> bool:
+    """False when the first or last of `lines` is of another text condition than the rest.
+
+    Why: as for regions (`_same_damage`), the lines a reversal or an exchange of blocks
+    undoes were damaged as one passage: "Mục 3. Kiểm tra …" (marked) under a reversed
+    accent-stripped paragraph is the next heading, not one of the paragraph's lines. Text
+    of one condition (a whole OCR'd file) is never affected.
+    """
+    return _same_damage(page, [lines[:1], lines[1:-1], lines[-1:]])
+
+
 def candidates(page: SearchPage, lines: list[int], context: SpanContext,
                settings: ReorderSettings) -> Iterator[Candidate]:
     """Orders that undo one damage event in `lines` (the span's current order)."""
@@ -371,8 +378,8 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
     for a in range(size - 1):
         for b in range(a + 2, size + 1):
             run = lines[a:b]
-            if not _same_damage(page, [run[:1], run[1:-1], run[-1:]]):
-                continue  # its first or last line is a neighbour of another text condition
+            if not _one_passage(page, run):
+                continue
             yield Candidate(lines[:a] + run[::-1] + lines[b:], settings.reversal, "reversed run")
             if b - a >= 3 and can_head(page, run[0]):
                 yield Candidate(lines[:a] + [run[0]] + run[1:][::-1] + lines[b:],
@@ -381,6 +388,8 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
     for a in range(size - 1):
         for m in range(a + 1, min(size, a + 1 + settings.max_swap)):
             for b in range(m + 1, min(size, m + settings.max_swap) + 1):
+                if not _one_passage(page, lines[a:b]):
+                    continue
                 yield Candidate(lines[:a] + lines[m:b] + lines[a:m] + lines[b:], settings.swap,
                                 "blocks exchanged")
     blocks = _runs_by_block(page, lines)
