@@ -272,13 +272,8 @@ def build_pages(count: int, seed: int = SEED) -> list[Page]:
     return pages
 
 
-def build_documents(seed: int = SEED, max_lines: int = 400,
-                    garbled: bool = False) -> list[list[str]]:
-    """Held-out documents as whole, undamaged text files (see the module docstring).
-
-    With `garbled`, every third document (one not stripped) is OCR-garbled line by line as
-    the dev pages' garbled condition is: its lines stay in order, only their words suffer.
-    """
+def build_documents(seed: int = SEED, max_lines: int = 400) -> list[list[str]]:
+    """Held-out documents as whole, undamaged text files (see the module docstring)."""
     rng = random.Random(seed)
     documents = []
     for document in _heldout_documents():
@@ -294,12 +289,18 @@ def build_documents(seed: int = SEED, max_lines: int = 400,
             stripped = len(documents) % 3 == 1
             documents.append([strip_marks(line) if stripped else line
                               for line in lines[:max_lines]])
-    if garbled:
-        damage = random.Random(seed + 1)
-        for number in range(2, len(documents), 3):
-            documents[number] = [garble_line(line, damage, rate=0.3) if line else line
-                                 for line in documents[number]]
     return documents
+
+
+def garble_documents(documents: list[list[str]], seed: int = SEED) -> list[list[str]]:
+    """A copy with every third document (one not stripped) OCR-garbled line by line, as the
+    dev pages' garbled condition is: its lines stay in order, only their words suffer."""
+    damage = random.Random(seed + 1)
+    garbled = list(documents)
+    for number in range(2, len(garbled), 3):
+        garbled[number] = [garble_line(line, damage, rate=0.3) if line else line
+                           for line in garbled[number]]
+    return garbled
 
 
 def run_documents(documents: list[list[str]], lm, settings: ReorderSettings, tokenize=None,
@@ -439,9 +440,10 @@ def main() -> None:
         print("| documents | clean documents | lines | documents moved | spans | lines moved "
               "| time |")
         print("|---|---|---|---|---|---|---|")
-        for label, garbled in (("as is / stripped", False), ("a third garbled", True)):
-            row = run_documents(build_documents(garbled=garbled), lm, settings, tokenize=tokenize,
-                                show=args.show)
+        documents = build_documents()
+        for label, rows in (("as is / stripped", documents),
+                            ("a third garbled", garble_documents(documents))):
+            row = run_documents(rows, lm, settings, tokenize=tokenize, show=args.show)
             print(f"| {label} {row}")
         return
     pages = build_pages(args.pages)

@@ -135,8 +135,11 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
         letter = match.group("label")
         if letter in _VIETNAMESE_LETTERS:
             return Enumerator("letter", _VIETNAMESE_LETTERS.index(letter) + 1), match.end()
-    article_text = text if _ARTICLE_RE.match(text) else _misread_article_word(text) or text
-    match = _ARTICLE_RE.match(article_text)
+    article_text = text
+    match = _ARTICLE_RE.match(text)
+    misread = None if match else _misread_article_word(text)
+    if misread is not None:
+        article_text, match = misread, _ARTICLE_RE.match(misread)
     shift = len(text) - len(article_text)
     if match and _heading_follows(article_text[match.end():]):
         label = match.group("label")

@@ -173,6 +173,16 @@ class LinkTable:
         """True when line `index` is clearly shorter than the wrap width."""
         return self.cues[index].length < self.weights.short_ratio * self.widths[index]
 
+    def is_open(self, index: int) -> bool:
+        """Tell whether line `index` is a full line without final punctuation (it runs on)."""
+        cue = self.cues[index]
+        return not cue.ends_terminal and not cue.is_caps and not self.is_short(index)
+
+    def is_numbered_heading(self, index: int) -> bool:
+        """Tell whether line `index` is a label with a short or capitals title, no final stop."""
+        cue = self.cues[index]
+        return cue.item and not cue.ends_terminal and (self.is_short(index) or cue.is_caps)
+
     def tokens(self, index: int) -> list[str]:
         """LM tokens of line `index`, read from its restored text when a restorer is set.
 
@@ -241,10 +251,9 @@ class LinkTable:
 
     def _open_penalty(self, index: int) -> float:
         """Cost of ending a paragraph on a full line without final punctuation."""
-        cue = self.cues[index]
-        if cue.ends_terminal or cue.is_caps or self.is_short(index):
+        if not self.is_open(index):
             return 0.0
-        return self.weights.comma_ends if cue.ends_comma else self.weights.open_ends
+        return self.weights.comma_ends if self.cues[index].ends_comma else self.weights.open_ends
 
     def fits(self, a: int, b: int) -> bool:
         """Tell whether b's first word would have fitted at the end of line a.
@@ -307,8 +316,7 @@ class LinkTable:
             return False
         lead_in = first.text.endswith(":")
         titled = first.enumerator.style in _TITLED_LABELS and not first.ends_terminal
-        short_heading = not first.ends_terminal and (self.is_short(a) or first.is_caps)
-        if not (lead_in or titled or short_heading):
+        if not (lead_in or titled or self.is_numbered_heading(a)):
             return False
         return ENUMERATOR_RANK[second.enumerator.style] <= ENUMERATOR_RANK[first.enumerator.style]
 
@@ -346,6 +354,14 @@ class WeightedLinks:
     def fits(self, a: int, b: int) -> bool:
         """As LinkTable.fits (layout of the first table)."""
         return self.primary.fits(a, b)
+
+    def is_open(self, index: int) -> bool:
+        """As LinkTable.is_open (layout of the first table)."""
+        return self.primary.is_open(index)
+
+    def is_numbered_heading(self, index: int) -> bool:
+        """As LinkTable.is_numbered_heading (layout of the first table)."""
+        return self.primary.is_numbered_heading(index)
 
     def neutral(self, a: int, b: int) -> bool:
         """As LinkTable.neutral (layout of the first table)."""

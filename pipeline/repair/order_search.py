@@ -375,10 +375,12 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
                settings: ReorderSettings) -> Iterator[Candidate]:
     """Orders that undo one damage event in `lines` (the span's current order)."""
     size = len(lines)
+    passage: dict[tuple[int, int], bool] = {}  # lines[a:b] is one passage (for both loops)
     for a in range(size - 1):
         for b in range(a + 2, size + 1):
             run = lines[a:b]
-            if not _one_passage(page, run):
+            passage[a, b] = _one_passage(page, run)
+            if not passage[a, b]:
                 continue
             yield Candidate(lines[:a] + run[::-1] + lines[b:], settings.reversal, "reversed run")
             if b - a >= 3 and can_head(page, run[0]):
@@ -388,7 +390,7 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
     for a in range(size - 1):
         for m in range(a + 1, min(size, a + 1 + settings.max_swap)):
             for b in range(m + 1, min(size, m + settings.max_swap) + 1):
-                if not _one_passage(page, lines[a:b]):
+                if not passage[a, b]:
                     continue
                 yield Candidate(lines[:a] + lines[m:b] + lines[a:m] + lines[b:], settings.swap,
                                 "blocks exchanged")
@@ -432,8 +434,7 @@ def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool)
                 out.append(current)
                 current = []
             current.append(k)
-            heading = cues.item and not cues.ends_terminal and (table.is_short(k) or cues.is_caps)
-            if heading or (cues.item and not heads_on_top):
+            if table.is_numbered_heading(k) or (cues.item and not heads_on_top):
                 out.append(current)
                 current = []
         if current:

@@ -115,8 +115,7 @@ def _suspicious_links(page: SearchPage, settings: ReorderSettings) -> list[int]:
 def _cue_conflict(table: LinkTable | WeightedLinks, a: int, b: int) -> bool:
     """True when the layout of a and b cannot be a line followed by the next one."""
     first, second = table.cues[a], table.cues[b]
-    open_line = (not first.ends_terminal and not first.is_caps and not table.is_short(a)
-                 and not table.fits(a, b))
+    open_line = table.is_open(a) and not table.fits(a, b)
     closed_line = first.is_caps or (first.ends_terminal and table.is_short(a))
     return (open_line and second.item) or (closed_line and second.continues_paragraph)
 

@@ -200,12 +200,18 @@ def write_syllables(counts: CorpusCounts, path: Path) -> int:
     inventory = dict.fromkeys(all_valid_syllables(), 0)
     for syllable, n in counts.syllables.items():
         inventory[syllable] = n
-    rows = sorted(inventory.items(), key=lambda kv: (-kv[1], kv[0]))
-    atomic_write_text(path, "syllable\tfreq\n" + "".join(f"{s}\t{n}\n" for s, n in rows))
+    return _write_count_table(path, "syllable\tfreq", inventory.items())
+
+
+def _write_count_table(path: Path, header: str, counts: Iterable[tuple[str, int]]) -> int:
+    """Write `key<TAB>count` rows, most frequent first (ties by key), under `header`."""
+    rows = sorted(counts, key=lambda kv: (-kv[1], kv[0]))
+    atomic_write_text(path, header + "\n" + "".join(f"{s}\t{n}\n" for s, n in rows))
     return len(rows)
 
 
 CAPITALIZED_MIN_COUNT = 2
+"""Fewer capitalised uses than this are left out of capitalized.tsv (one-off names)."""
 
 
 def write_capitalized(counts: CorpusCounts, path: Path) -> int:
@@ -215,10 +221,8 @@ def write_capitalized(counts: CorpusCounts, path: Path) -> int:
     "Nguyễn Văn Anh", "Viện Kiểm sát"), whose markings are not those of the common word
     with the same letters ("ngả", "ánh", "viên"); the LM reads lowercase and cannot tell.
     """
-    rows = sorted(((s, n) for s, n in counts.capitalized.items() if n >= CAPITALIZED_MIN_COUNT),
-                  key=lambda kv: (-kv[1], kv[0]))
-    atomic_write_text(path, "syllable\tcount\n" + "".join(f"{s}\t{n}\n" for s, n in rows))
-    return len(rows)
+    return _write_count_table(path, "syllable\tcount", (
+        (s, n) for s, n in counts.capitalized.items() if n >= CAPITALIZED_MIN_COUNT))
 
 
 def write_words(counts: CorpusCounts, path: Path) -> int:
