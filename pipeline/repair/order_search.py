@@ -395,17 +395,20 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
                 yield Candidate(lines[:a] + lines[m:b] + lines[a:m] + lines[b:], settings.swap,
                                 "blocks exchanged")
     blocks = _runs_by_block(page, lines)
-    splittings = [blocks]
-    for heads_on_top in (True, False):
-        inferred = _paragraph_runs(page, blocks, heads_on_top)
-        if inferred not in splittings:
-            splittings.append(inferred)
-    for runs in splittings:
+    splittings: list[tuple[list[list[int]], int | None]] = [(blocks, None)]
+    for inferred in (_paragraph_runs(page, blocks, True), _paragraph_runs(page, blocks, False)):
+        if all(inferred != runs for runs, _ in splittings):
+            splittings.append((inferred, None))
+    splittings += [(_paragraph_runs(page, blocks, False, kept_head=k), k) for k in lines
+                   if page.table.cues[k].item]
+    for runs, kept_head in splittings:
         offsets = [0]
         for run in runs:
             offsets.append(offsets[-1] + len(run))
         for i in range(len(runs)):
             for j in range(i + 2, len(runs) + 1):
+                if kept_head is not None and runs[j - 1][0] != kept_head:
+                    continue  # the other regions are those of the bottom-up splitting
                 if not _same_damage(page, runs[i:j]):
                     continue
                 before = lines[offsets[i] - 1] if offsets[i] > 0 else context.before
@@ -415,7 +418,8 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
                                 settings.reversal + cost, "region read bottom-up")
 
 
-def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool) -> list[list[int]]:
+def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool,
+                    kept_head: int | None = None) -> list[list[int]]:
     """Cut runs again where paragraphs meet inside a block: at labelled lines, after headings.
 
     Why: without blank lines (or OCR blocks) a region read bottom-up is one block, and the
@@ -423,18 +427,27 @@ def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool)
     opens a paragraph: read bottom-up, it is the last line of its paragraph's run, unless
     it stayed on top (the kept-head damage), when it is the first; both cuts are tried.
     A numbered heading ("Điều 4. Xử lý vi phạm") is a paragraph of its own.
+
+    `kept_head` is the sample's mixed case: a region read bottom-up whose first paragraph
+    (read last) kept its labelled head on top ("b)" reversed, then "a)" with its tail
+    reversed). Lines before `kept_head` are cut bottom-up, and also before a line ending
+    in ". ; :" (a paragraph's last line, read first: where the region may begin); from
+    `kept_head` on, labels open their runs.
     """
     table = page.table
     out: list[list[int]] = []
+    on_top = heads_on_top
     for run in runs:
         current: list[int] = []
         for k in run:
             cues = table.cues[k]
-            if heads_on_top and cues.item and current:
+            on_top = on_top or k == kept_head
+            read_first = kept_head is not None and not on_top and cues.ends_terminal
+            if ((on_top and cues.item) or read_first) and current:
                 out.append(current)
                 current = []
             current.append(k)
-            if table.is_numbered_heading(k) or (cues.item and not heads_on_top):
+            if table.is_numbered_heading(k) or (cues.item and not on_top):
                 out.append(current)
                 current = []
         if current:
