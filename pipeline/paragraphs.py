@@ -169,6 +169,7 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
     cues = [line_cues(line.text) for line in lines]
     widths = local_wrap_widths([c.length for c in cues], blocks)
     out: list[Paragraph] = []
+    firsts: list[int] = []  # the first line of each paragraph in `out`
     blank = 0
     previous: int | None = None
     for index, line in enumerate(lines):
@@ -189,11 +190,14 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             text = line.text.strip()
             out.append(Paragraph(text=text, line_ids=[line.id], kind=paragraph_kind(cues[index], text),
                                  blank_before=blank))
+            firsts.append(index)
         blank = 0
         previous = index
-    for paragraph in out:
-        if len(paragraph.line_ids) > 1 and paragraph.kind == "heading" and len(paragraph.text) >= 120:
-            paragraph.kind = "item"
+    for paragraph, first in zip(out, firsts, strict=True):
+        if len(paragraph.line_ids) > 1 and paragraph.kind == "heading":
+            # judged on its first line; whole, a long or full-stopped one is an item
+            paragraph.kind = ("item" if len(paragraph.text) >= 120
+                              else paragraph_kind(cues[first], paragraph.text))
     return out
 
 

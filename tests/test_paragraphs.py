@@ -47,6 +47,16 @@ def test_multi_level_numbered_items_start_their_own_paragraphs() -> None:
     assert paragraphs[-1].text.endswith("số trong năm đầu tiên triển khai.")  # "1.000" is a number
 
 
+def test_sub_section_under_a_roman_part_is_its_own_heading() -> None:
+    lines = ["IV. NỘI DUNG CHỦ YẾU CỦA SƠ ĐỒ QUY HOẠCH NGÀNH",
+             "IV.1. Quy hoạch mạng lưới đường bộ",
+             "1. Về sơ đồ quy hoạch mạng lưới đường bộ, thể hiện các tuyến đường bộ cao tốc,",
+             "quốc lộ và các công trình kết nối."]
+    paragraphs = build_paragraphs(lines)
+    assert [p.text[:5] for p in paragraphs] == ["IV. N", "IV.1.", "1. Về"]
+    assert [p.kind for p in paragraphs] == ["heading", "heading", "item"]
+
+
 def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
     lines = ["KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ THÔNG TIN TRONG THỰC HIỆN CHÍNH SÁCH BẢO HIỂM Y",
              "TẾ",

@@ -44,6 +44,7 @@ def _fold(text: str) -> str:
     ("Điều 12. Hiệu lực thi hành", Enumerator("article", 12), True, False),
     ("15.2. Trường hợp cần thiết, trước khi", Enumerator("decimal2", 2, 15), True, False),
     ("2.3.1 Về tổ chức bộ máy", Enumerator("decimal3", 1, 3), True, False),
+    ("IV.24. Quy hoạch điều tra cơ bản địa chất", Enumerator("roman_decimal", 24, 4), True, False),
     ("1.000 người tham gia tập huấn", None, False, True),  # a number, not a label
     ("Điều 9 Nghị định này được thanh toán", None, False, False),  # a wrapped reference
     ("Chương II QUY ĐỊNH CHUNG", Enumerator("chapter", 2), True, False),
@@ -87,6 +88,15 @@ def test_numbering_misses_follow_multi_level_labels() -> None:
     assert misses(["a) Một", "c) Ba", "b) Hai", "d) Bốn"]) == [False, True, True, True]
     assert misses(["c) Ba", "d) Bon", "d) Nam", "e) Sau"]) == [False] * 4  # "đ)" stripped to "d)"
     assert misses(["c) Ba", "d) Bon", "d) Nam", "d) Bay"])[-1]
+
+
+def test_sub_sections_numbered_after_their_roman_part() -> None:
+    """"IV.24." sits under "IV." and over "1.": its items restart, its parent must match."""
+    misses = _numbering_misses
+    assert misses(["IV. NỘI DUNG", "IV.1. Quy hoạch", "1. Về sơ đồ", "2. Về sơ đồ",
+                   "IV.2. Quy hoạch", "1. Về sơ đồ"]) == [False] * 6
+    assert misses(["IV.24. Quy hoạch", "1. Về sơ đồ", "IV.25. Quy hoạch", "2. Về sơ đồ"])[-1]
+    assert misses(["IV. NỘI DUNG", "VI.1. Quy hoạch"])[-1]  # under the wrong part
 
 
 def test_articles_and_chapters_are_numbered_through_their_headings() -> None:

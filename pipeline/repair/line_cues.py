@@ -32,6 +32,10 @@ _ARABIC_RE = re.compile(r"^(?P<label>\d{1,2})(?:[.)]|\.\))\s+(?=\S)")
 _DECIMAL_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,2})(?:[.)]\s+(?=\S)|\s+(?=[^\W\d_]))")
 """Multi-level labels "1.2." / "2.3.1." / "1.1 Mục tiêu" (parts of one or two digits, so a
 number with a thousands dot such as "1.000" is not a label)."""
+_ROMAN_DECIMAL_RE = re.compile(
+    r"^(?P<label>[IVXL]{1,6})\.(?P<sub>\d{1,2})(?:[.)]\s+(?=\S)|\s+(?=[^\W\d_]))")
+"""Labels under a Roman heading, "IV.1." / "IV.24. Quy hoạch …" / "II.3 Mục tiêu" (planning
+documents number their sub-sections after the part they belong to)."""
 _LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\)\s+(?=\S)")
 _ARTICLE_RE = re.compile(r"^(?P<word>Điều|Dieu|Chương|Chuong|Mục|Muc|Phần|Phan)\s+"
                          r"(?P<label>\d{1,3}|[IVXL]{1,6})\b", re.IGNORECASE)
@@ -42,7 +46,7 @@ _BULLET_RE = re.compile(r"^(?:[-–—+•·*▪◦]|\(\d{1,2}\)|\d{1,2}\)\.)\s*
 
 @dataclass(frozen=True)
 class Enumerator:
-    """A list label: its style (roman, arabic, decimal…, letter, article) and value (1-based).
+    """A list label: its style (roman, roman_decimal, arabic, decimal…, letter, article) and value.
 
     `parent`: for multi-level labels ("15.2.") the label of the level above (15).
     """
@@ -121,6 +125,10 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
     match = _ROMAN_RE.match(text)
     if match and roman_value(match.group("label")):
         return Enumerator("roman", roman_value(match.group("label"))), match.end()
+    match = _ROMAN_DECIMAL_RE.match(text)
+    if match and roman_value(match.group("label")):
+        part = roman_value(match.group("label"))
+        return Enumerator("roman_decimal", int(match.group("sub")), part), match.end()
     match = _ARABIC_RE.match(text)
     if match:
         return Enumerator("arabic", int(match.group("label"))), match.end()
@@ -235,6 +243,6 @@ def line_cues(text: str) -> LineCues:
     )
 
 
-ENUMERATOR_RANK = {"part": 0, "chapter": 1, "section": 2, "roman": 2, "article": 3,
-                   "arabic": 4, "decimal2": 5, "decimal3": 6, "letter": 7}
+ENUMERATOR_RANK = {"part": 0, "chapter": 1, "section": 2, "roman": 2, "roman_decimal": 3,
+                   "article": 4, "arabic": 5, "decimal2": 6, "decimal3": 7, "letter": 8}
 """Nesting depth of each label style: a label resets the counters of deeper styles."""

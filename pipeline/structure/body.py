@@ -24,6 +24,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b\s*[.:\-–]?\s*(.*)$")),
     ("section", re.compile(r"^(?:Mục|MỤC)\s+(\d+|[IVX]+)\b\s*[.:\-–]?\s*(.*)$")),
     ("article", re.compile(r"^(?:Điều|ĐIỀU)\s+(\d+[a-z]?)\s*[.:]\s*(.*)$")),
+    ("decimal", re.compile(r"^([IVX]{1,6}\.\d{1,2})(?:[.)]\s*|\s+)(.*)$")),  # "II.1." under "II."
     ("roman", re.compile(r"^([IVX]{1,6})\s*[.)/]\s*(.*)$")),
     ("decimal", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(.*)$")),
     ("arabic", re.compile(r"^(\d{1,3})\s*[.)]\s+(.*)$")),
