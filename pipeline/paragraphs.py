@@ -122,7 +122,7 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
         return True
     if previous.length < SHORT_RATIO * previous_width:
         return False
-    if previous.ends_terminal and current.first_letter_case == "upper" \
+    if previous.ends_terminal and _opens_sentence(current) \
             and not (previous.text.endswith(";") and _CITED_DOCUMENT.match(current.text)):
         return False  # ". ; :" then a capital: a new paragraph or item, even on a full line
     if previous.ends_terminal and previous.length < CLOSED_RATIO * previous_width:
@@ -134,6 +134,17 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
             and had_room_for(previous.length, current.text, previous_width, ROOM_RATIO):
         return False  # an unpunctuated heading or paragraph end, then a capital
     return True
+
+
+def _opens_sentence(cues: LineCues) -> bool:
+    """Tell whether a line opens like a sentence: with a capital, or is a bare number.
+
+    Why: after a line closed by ". ; :" a line holding only a number ("3", "4-5", a table
+    cell or score the text layer put on its own line) starts something new as a capital
+    does; the letter-case test saw no letter in it and glued it to the closed line.
+    """
+    return cues.first_letter_case == "upper" or (
+        cues.first_letter_case == "none" and cues.text[:1].isdigit())
 
 
 def _glue(text: str, line: Line, is_known: Callable[[str], bool | None]) -> tuple[str, Edit | None]:

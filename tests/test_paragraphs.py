@@ -57,6 +57,17 @@ def test_sub_section_under_a_roman_part_is_its_own_heading() -> None:
     assert [p.kind for p in paragraphs] == ["heading", "heading", "item"]
 
 
+def test_a_bare_number_after_a_closed_line_is_not_glued_to_it() -> None:
+    lines = ["1.2. Có đủ cán bộ quản lý, giáo viên, báo cáo viên, hướng dẫn viên theo quy định.",
+             "5",
+             "1.3. Lưu trữ đầy đủ hồ sơ pháp lý và hồ sơ hoạt động của trung tâm theo quy định.",
+             "4-5",
+             "và được cập nhật thường xuyên trong năm học theo hướng dẫn của Sở Giáo dục",
+             "2.500.000"]
+    paragraphs = build_paragraphs(lines)
+    assert [p.line_ids for p in paragraphs] == [["l1"], ["l2"], ["l3"], ["l4", "l5", "l6"]]
+
+
 def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
     lines = ["KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ THÔNG TIN TRONG THỰC HIỆN CHÍNH SÁCH BẢO HIỂM Y",
              "TẾ",
