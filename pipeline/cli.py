@@ -80,6 +80,9 @@ def run(
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files whose name matches this glob (repeatable).")] = None,
     keep_images: Annotated[bool, typer.Option("--keep-images", help="Keep the preprocessed page images in OUTDIR/<stem>/pages/.")] = False,
     no_repair: Annotated[bool, typer.Option("--no-repair", help="Skip the repair stage (raw OCR text).")] = False,
+    no_reorder: Annotated[bool, typer.Option(
+        "--no-reorder",
+        help="Repair, but never move lines (folders known to be in reading order).")] = False,
     page_timeout: Annotated[float, typer.Option("--page-timeout", min=1.0, help="Seconds before OCR of one page is abandoned.")] = 120.0,
     executor: Annotated[str, typer.Option("--executor", help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address (with --executor dask).")] = None,
@@ -102,7 +105,7 @@ def run(
         executor=executor,
         scheduler=scheduler,
         ocr=OcrSettings(lang=lang, dpi=dpi, keep_images=keep_images, page_timeout_s=page_timeout),
-        repair=RepairSettings(enabled=not no_repair),
+        repair=RepairSettings(enabled=not no_repair, reorder=not no_reorder),
         verbose=verbose,
     )
     from pipeline.batch import run_batch

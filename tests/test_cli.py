@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -29,8 +30,28 @@ def test_help_explains_every_run_option() -> None:
     result = vidoc("run", "--help")
     assert result.returncode == 0
     for option in ("--outdir", "--workers", "--resume", "--include", "--exclude", "--executor",
-                   "--scheduler", "--page-timeout"):
+                   "--scheduler", "--page-timeout", "--no-reorder"):
         assert option in result.stdout
+
+
+def test_no_reorder_repairs_but_never_moves_lines(tmp_path: Path) -> None:
+    """A folder known to be in order: a reversed paragraph stays as read; marks are restored."""
+    cases_file = Path(__file__).parent / "data" / "reorder" / "cases.json"
+    cases = json.loads(cases_file.read_text(encoding="utf-8"))
+    case = next(c for c in cases if c["id"] == "full-reversal-accented")
+    source = tmp_path / "in" / "ke-hoach.txt"
+    source.parent.mkdir()
+    source.write_text("\n".join(case["input"] + ["Dam bao tien do theo ke hoach cua tinh."]) + "\n",
+                      encoding="utf-8")
+    kinds = {}
+    for flags in ((), ("--no-reorder",)):
+        outdir = tmp_path / ("kept" if flags else "moved")
+        result = vidoc("run", str(source), "-o", str(outdir), *flags)
+        assert result.returncode == 0, result.stderr
+        document = json.loads((outdir / "ke-hoach" / "document.json").read_text(encoding="utf-8"))
+        kinds[flags] = {edit["kind"] for edit in document["edits"]}
+    assert "reorder" in kinds[()] and "diacritics" in kinds[()]
+    assert "reorder" not in kinds[("--no-reorder",)] and "diacritics" in kinds[("--no-reorder",)]
 
 
 def test_all_inputs_ok_exits_0(tmp_path: Path, good_text: Path) -> None:
