@@ -124,7 +124,7 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
         return False
     if previous.ends_terminal and _opens_sentence(current) \
             and not (previous.text.endswith(";") and _CITED_DOCUMENT.match(current.text)):
-        return False  # ". ; :" then a capital: a new paragraph or item, even on a full line
+        return False  # ". ; :" then a capital or a bare number: a new paragraph, even if full
     if previous.ends_terminal and previous.length < CLOSED_RATIO * previous_width:
         return False
     if previous.enumerator is not None and not previous.ends_terminal \
