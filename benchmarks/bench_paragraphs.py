@@ -115,6 +115,108 @@ def score(pages: list[Page], show: int = 0) -> dict[str, float]:
     return dict(tally)
 
 
+def _owners_of_drawn_lines(drawn: list[str], paragraphs: list[str]) -> list[int]:
+    """The paragraph each drawn line belongs to (-1 when it matches none, e.g. a cut page)."""
+    owners: list[int] = []
+    position, so_far = 0, ""
+    for line in drawn:
+        line = " ".join(line.split())
+        while position < len(paragraphs):
+            candidate = f"{so_far} {line}".strip()
+            if paragraphs[position].startswith(candidate):
+                so_far = candidate
+                owners.append(position)
+                if so_far == paragraphs[position]:
+                    position, so_far = position + 1, ""
+                break
+            position, so_far = position + 1, ""
+        else:
+            owners.append(-1)
+    return owners
+
+
+def build_scanned_pages(pages: list[Page], worn: bool = False) -> list[tuple[Page, object]]:
+    """Each page's paragraphs drawn on an A4 page (first line indented 1 cm, justified, as
+    official directives are set), read back by vidoc's OCR stage (repair off): the OCR'd
+    lines with the truth paragraph of each (matched to the drawn lines in order). `worn`:
+    the page turned ±1.2°, blurred and noised first, like a scan (render.degrade)."""
+    import os
+    import tempfile
+    import unicodedata
+
+    from rapidfuzz.fuzz import ratio
+
+    from pipeline.config import RepairSettings, RunSettings
+    from pipeline.render import degrade, render_document
+    from pipeline.runner import read_document
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    out: list[tuple[Page, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = RunSettings(outdir=Path(tmp), repair=RepairSettings(enabled=False))
+        for page in pages:
+            paragraphs = []
+            for owner in sorted(set(page.owner)):
+                words = " ".join(line for line, o in zip(page.lines, page.owner, strict=True)
+                                 if o == owner)
+                paragraphs.append(unicodedata.normalize("NFC", " ".join(words.split())))
+            rendered = render_document(paragraphs)[0]
+            drawn_owner = _owners_of_drawn_lines(rendered.truth_lines, paragraphs)
+            path = Path(tmp) / f"{page.id}.png"
+            image = rendered.image
+            if worn:
+                number = len(out)
+                image = degrade(image, rotate_deg=1.2 if number % 2 else -1.2, blur=0.6, noise=6.0,
+                                seed=number)
+            image.save(path, dpi=(rendered.dpi, rendered.dpi))
+            document = read_document(path, settings)
+            lines = [line.text for line in document.lines]
+            owner, start = [], 0
+            for text in lines:  # each OCR'd line to the best drawn line at or after the last one
+                window = range(start, min(len(rendered.truth_lines), start + 4))
+                best = max(window, key=lambda k: ratio(text, rendered.truth_lines[k]), default=None)
+                if best is None or ratio(text, rendered.truth_lines[best]) < 60:
+                    owner.append(-1)
+                    continue
+                owner.append(drawn_owner[best])
+                start = best + 1
+            out.append((Page(page.id, lines, owner), document))
+    return out
+
+
+def score_scanned(scanned: list[tuple[Page, object]]) -> dict[str, float]:
+    """Join/break decisions on OCR'd lines (pairs whose lines were both matched)."""
+    tally: Counter[str] = Counter()
+    for page, document in scanned:
+        built = build_paragraphs(document, is_known=lambda word: None)
+        index = {line.id: k for k, line in enumerate(document.lines)}
+        group = [0] * len(page.lines)
+        for number, paragraph in enumerate(built):
+            for line_id in paragraph.line_ids:
+                group[index[line_id]] = number
+        for k in range(len(page.lines) - 1):
+            if page.owner[k] < 0 or page.owner[k + 1] < 0:
+                continue
+            truth_join = page.owner[k] == page.owner[k + 1]
+            got_join = group[k] == group[k + 1]
+            tally["pairs"] += 1
+            tally["truth_breaks"] += not truth_join
+            tally["truth_joins"] += truth_join
+            tally["false_breaks"] += truth_join and not got_join
+            tally["false_joins"] += got_join and not truth_join
+            tally["right"] += truth_join == got_join
+        truth_sets: dict[int, list[int]] = {}
+        for k, owner in enumerate(page.owner):
+            truth_sets.setdefault(owner, []).append(k)
+        built_sets = {tuple(sorted(index[i] for i in p.line_ids)) for p in built}
+        for owner, members in truth_sets.items():
+            if owner < 0:
+                continue
+            tally["paragraphs"] += 1
+            tally["paragraphs_exact"] += tuple(members) in built_sets
+    return dict(tally)
+
+
 def format_table(tally: dict[str, float], pages: int, seconds: float) -> str:
     def share(a: str, b: str) -> str:
         part, whole = tally.get(a, 0), tally.get(b, 0)
@@ -135,11 +237,19 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--half", choices=["tune", "test", "all"], default="all")
     parser.add_argument("--show", type=int, default=0)
+    parser.add_argument("--ocr", type=int, default=0, metavar="N",
+                        help="instead: the first N pages of the half drawn and OCR'd")
+    parser.add_argument("--worn", action="store_true", help="with --ocr: turned, blurred, noisy")
     args = parser.parse_args()
     pages = build_pages(args.pages)
     if args.half != "all":
         pages = [p for n, p in enumerate(pages) if n % 2 == (args.half == "test")]
     started = time.perf_counter()
+    if args.ocr:
+        scanned = build_scanned_pages(pages[:args.ocr], worn=args.worn)
+        tally = score_scanned(scanned)
+        print(format_table(tally, len(scanned), time.perf_counter() - started))
+        return
     tally = score(pages, show=args.show)
     print(format_table(tally, len(pages), time.perf_counter() - started))
 

@@ -9,7 +9,9 @@ a line joins the previous one unless the previous one is a heading, ends a parag
 (short, or ends in . ; : ! ? well before the margin, or had room for the first word of a
 line opening with a capital: a wrap would not have cut it there), or the line itself starts a
 numbered/bulleted item or is a capitals heading. Blank lines and page starts always
-separate (a page start is crossed only by a line that starts in lowercase). A hyphen at a
+separate (a page start is crossed only by a line that starts in lowercase). On OCR'd pages
+that indent first lines (official layout), the boxes decide inside one OCR text block: an
+indented line opens a paragraph, a line at the margin after a full line continues it. A hyphen at a
 line end glued to a letter ("trách-" + "nhiệm") is removed when the joined word is known
 to the lexicon (recorded as an Edit of kind "hyphenation"); otherwise the two parts are
 glued keeping the hyphen ("Covid-" + "19").
@@ -107,8 +109,13 @@ def _opens_in_capitals(text: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
-    """True when `current` continues the paragraph that `previous` belongs to."""
+def _joins(previous: LineCues, current: LineCues, previous_width: int,
+           geometry: tuple[bool, bool] | None = None) -> bool:
+    """True when `current` continues the paragraph that `previous` belongs to.
+
+    `geometry` (OCR'd pages that indent first lines): (`current` is indented, `previous`
+    runs to the right margin).
+    """
     if previous.is_caps and (current.is_caps or _opens_in_capitals(current.text)) \
             and not current.item and not previous.ends_terminal \
             and previous.length >= SHORT_RATIO * previous_width:
@@ -120,6 +127,12 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
         return False  # "- 100% các khu …": an item opening with a number, not a range's dash
     if current.continues_paragraph:
         return True
+    if geometry is not None:
+        indented, previous_full = geometry
+        if indented:
+            return False  # an indented first line opens a paragraph
+        if previous_full and not previous.is_caps:
+            return True  # a full line, then one at the margin: the paragraph runs on
     if previous.length < SHORT_RATIO * previous_width:
         return False
     if previous.ends_terminal and _opens_sentence(current) \
@@ -134,6 +147,43 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int) -> bool:
             and had_room_for(previous.length, current.text, previous_width, ROOM_RATIO):
         return False  # an unpunctuated heading or paragraph end, then a capital
     return True
+
+
+INDENT_MIN, INDENT_MAX = 0.6, 4.0
+"""A first-line indent, in line heights from the left margin (official layout: 1-1.27 cm,
+about two line heights at 13-14 pt); further in is centred text, not an indent."""
+
+
+def _line_geometry(lines: Sequence[Line],
+                   page_starts: set[int]) -> list[tuple[bool, bool] | None]:
+    """Per line: (indented, runs to the right margin), or None without usable boxes.
+
+    Why: official directives indent each paragraph's first line; on an OCR'd page that is
+    the cue text lacks (a sentence ending at a line end inside a paragraph, a paragraph
+    ending on a full line). Only pages where at least two lines are indented use it (a
+    block-style page has no indents to read).
+    """
+    out: list[tuple[bool, bool] | None] = [None] * len(lines)
+    bounds = sorted(page_starts | {0}) + [len(lines)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        boxed = [k for k in range(start, end)
+                 if lines[k].bbox is not None and lines[k].text.strip()]
+        if len(boxed) < 4:
+            continue
+        heights = sorted(lines[k].bbox[3] - lines[k].bbox[1] for k in boxed)
+        height = heights[len(heights) // 2]
+        lefts = sorted(lines[k].bbox[0] for k in boxed)
+        rights = sorted(lines[k].bbox[2] for k in boxed)
+        margin, right = lefts[len(lefts) // 5], rights[(4 * len(rights)) // 5]
+        shapes = {}
+        for k in boxed:
+            x0, _, x1, _ = lines[k].bbox
+            indent = x0 - margin
+            shapes[k] = (INDENT_MIN * height <= indent <= INDENT_MAX * height, x1 >= right - height)
+        if sum(indented for indented, _ in shapes.values()) >= 2:
+            for k, shape in shapes.items():
+                out[k] = shape
+    return out
 
 
 def _opens_sentence(cues: LineCues) -> bool:
@@ -179,6 +229,7 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
         blocks.append(block)
     cues = [line_cues(line.text) for line in lines]
     widths = local_wrap_widths([c.length for c in cues], blocks)
+    geometry = _line_geometry(lines, page_starts)
     out: list[Paragraph] = []
     firsts: list[int] = []  # the first line of each paragraph in `out`
     blank = 0
@@ -189,7 +240,12 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             previous = None
             continue
         joins = previous is not None and (index not in page_starts or cues[index].continues_paragraph)
-        if joins and previous is not None and _joins(cues[previous], cues[index], widths[previous]):
+        shape = None
+        if geometry[index] is not None and previous is not None and geometry[previous] is not None \
+                and line.block == lines[previous].block:  # OCR's text block: one column, no gap
+            shape = (geometry[index][0], geometry[previous][1])
+        if joins and previous is not None \
+                and _joins(cues[previous], cues[index], widths[previous], shape):
             paragraph = out[-1]
             before = paragraph.text
             paragraph.text, _ = _glue(paragraph.text, line, is_known)

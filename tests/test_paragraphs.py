@@ -68,6 +68,30 @@ def test_a_bare_number_after_a_closed_line_is_not_glued_to_it() -> None:
     assert [p.line_ids for p in paragraphs] == [["l1"], ["l2"], ["l3"], ["l4", "l5", "l6"]]
 
 
+def _scanned(rows: list[tuple[int, int, str]]) -> list[Line]:
+    """OCR'd lines of one text block: (left, right, text), 70 px apart, 50 px high."""
+    return [Line(id=f"p1-l{n}", text=text, bbox=(left, 100 + 70 * n, right, 150 + 70 * n), block=3)
+            for n, (left, right, text) in enumerate(rows)]
+
+
+def test_indented_first_lines_decide_paragraphs_on_an_ocr_page() -> None:
+    """A sentence ending at a full line's end runs on; an indented line opens a paragraph."""
+    lines = _scanned([
+        (593, 2364, "Ủy ban nhân dân Thành phố yêu cầu các Sở, ban, ngành nghiêm túc triển khai."),
+        (476, 2364, "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị"),
+        (476, 1500, "kịp thời phản ánh về Sở Nội vụ để tổng hợp, báo cáo."),
+        (593, 2364, "Kế hoạch này được phổ biến đến toàn thể cán bộ, công chức, viên chức và"),
+        (476, 2364, "người lao động của các cơ quan, đơn vị trên địa bàn Thành phố để thực hiện"),
+        (593, 2364, "Giám đốc các Sở, Thủ trưởng các ngành chịu trách nhiệm thi hành Kế hoạch"),
+        (476, 1200, "này kể từ ngày ký ban hành."),
+    ])
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [
+        ["p1-l0", "p1-l1", "p1-l2"], ["p1-l3", "p1-l4"], ["p1-l5", "p1-l6"]]
+    as_text = build_paragraphs([line.text for line in lines], is_known=lambda word: None)
+    assert [len(p.line_ids) for p in as_text] != [3, 2, 2]  # without boxes, text cues miss it
+
+
 def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
     lines = ["KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ THÔNG TIN TRONG THỰC HIỆN CHÍNH SÁCH BẢO HIỂM Y",
              "TẾ",
