@@ -15,8 +15,14 @@ paragraphs rebuilt exactly (same lines, nothing more).
 Pages alternate between a 'tune' and a 'test' half (--half); rules are looked at on the
 tune half only.
 
+Scans (`--ocr N`): the first N pages of the half drawn on A4 as directives are set (first
+line of each paragraph indented 1 cm, justified; pipeline.render), read back by vidoc's OCR
+stage (repair off), each OCR'd line matched to the drawn line it reads; the same scores on
+the OCR'd lines, where the builder also sees the line boxes. `--worn`: the pages turned
+±1.2°, blurred and noised first. About 3-6 s per page.
+
 Run: .venv/bin/python benchmarks/bench_paragraphs.py [--pages 300] [--half tune|test|all]
-     [--show N]
+     [--show N] [--ocr N [--worn]]
 """
 
 from __future__ import annotations
