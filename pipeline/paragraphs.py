@@ -154,14 +154,16 @@ INDENT_MIN, INDENT_MAX = 0.6, 4.0
 about two line heights at 13-14 pt); further in is centred text, not an indent."""
 
 
-def _line_geometry(lines: Sequence[Line],
+def _line_geometry(lines: Sequence[Line], cues: Sequence[LineCues],
                    page_starts: set[int]) -> list[tuple[bool, bool] | None]:
     """Per line: (indented, runs to the right margin), or None without usable boxes.
 
     Why: official directives indent each paragraph's first line; on an OCR'd page that is
     the cue text lacks (a sentence ending at a line end inside a paragraph, a paragraph
-    ending on a full line). Only pages where at least two lines are indented use it (a
-    block-style page has no indents to read).
+    ending on a full line). Only pages that indent their paragraphs use it: at least half of
+    the lines that look like a paragraph's first by their words (a capital after ". ; :",
+    no label) are indented, or, with no such line, at least two lines are. A block-style
+    page, or one that indents only its dashes and numbers, keeps the text cues.
     """
     out: list[tuple[bool, bool] | None] = [None] * len(lines)
     bounds = sorted(page_starts | {0}) + [len(lines)]
@@ -180,7 +182,13 @@ def _line_geometry(lines: Sequence[Line],
             x0, _, x1, _ = lines[k].bbox
             indent = x0 - margin
             shapes[k] = (INDENT_MIN * height <= indent <= INDENT_MAX * height, x1 >= right - height)
-        if sum(indented for indented, _ in shapes.values()) >= 2:
+        # lines that look like a paragraph's first by their words: after ". ; :", a capital
+        looks_first = [k for k in boxed if k - 1 in shapes and cues[k - 1].ends_terminal
+                       and cues[k].first_letter_case == "upper"
+                       and not (cues[k].item or cues[k].bullet)]
+        indented_first = sum(shapes[k][0] for k in looks_first)
+        if (2 * indented_first >= len(looks_first) if looks_first
+                else sum(indented for indented, _ in shapes.values()) >= 2):
             for k, shape in shapes.items():
                 out[k] = shape
     return out
@@ -229,7 +237,7 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
         blocks.append(block)
     cues = [line_cues(line.text) for line in lines]
     widths = local_wrap_widths([c.length for c in cues], blocks)
-    geometry = _line_geometry(lines, page_starts)
+    geometry = _line_geometry(lines, cues, page_starts)
     out: list[Paragraph] = []
     firsts: list[int] = []  # the first line of each paragraph in `out`
     blank = 0

@@ -92,6 +92,20 @@ def test_indented_first_lines_decide_paragraphs_on_an_ocr_page() -> None:
     assert [len(p.line_ids) for p in as_text] != [3, 2, 2]  # without boxes, text cues miss it
 
 
+def test_a_page_that_indents_only_its_dashes_keeps_the_text_cues() -> None:
+    lines = _scanned([
+        (476, 2364, "Ủy ban nhân dân Thành phố yêu cầu các Sở, ban, ngành nghiêm túc triển khai."),
+        (476, 2364, "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị"),
+        (476, 1500, "kịp thời phản ánh về Sở Nội vụ để tổng hợp, báo cáo."),
+        (593, 2364, "- Các sở, ban, ngành chủ động xây dựng kế hoạch cụ thể để triển khai thực"),
+        (476, 1200, "hiện trong năm."),
+        (593, 2364, "- Sở Tư pháp theo dõi, đôn đốc, kiểm tra việc thực hiện Kế hoạch này."),
+    ])
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [
+        ["p1-l0"], ["p1-l1", "p1-l2"], ["p1-l3", "p1-l4"], ["p1-l5"]]
+
+
 def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
     lines = ["KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ THÔNG TIN TRONG THỰC HIỆN CHÍNH SÁCH BẢO HIỂM Y",
              "TẾ",
