@@ -90,35 +90,49 @@ def score(pages: list[Page], show: int = 0) -> dict[str, float]:
     shown = 0
     for page in pages:
         built = build_paragraphs(page.lines, is_known=lambda word: None)
-        group = [0] * len(page.lines)
-        for number, paragraph in enumerate(built):
-            for line_id in paragraph.line_ids:
-                group[int(line_id[1:]) - 1] = number
-        for k in range(len(page.lines) - 1):
-            truth_join = page.owner[k] == page.owner[k + 1]
-            got_join = group[k] == group[k + 1]
-            tally["pairs"] += 1
-            tally["truth_breaks"] += not truth_join
-            tally["truth_joins"] += truth_join
-            if truth_join and not got_join:
-                tally["false_breaks"] += 1
-            elif got_join and not truth_join:
-                tally["false_joins"] += 1
-            else:
-                tally["right"] += 1
-                continue
+        index = {f"l{n}": n - 1 for n in range(1, len(page.lines) + 1)}
+        for k, truth_join in _tally_page(tally, page.owner, built, index):
             if shown < show:
                 shown += 1
                 kind = "FALSE BREAK" if truth_join else "FALSE JOIN"
                 print(f"--- {page.id} {kind}\n    {page.lines[k]}\n    {page.lines[k + 1]}")
-        truth_sets: dict[int, list[int]] = {}
-        for k, owner in enumerate(page.owner):
-            truth_sets.setdefault(owner, []).append(k)
-        built_sets = {tuple(int(i[1:]) - 1 for i in p.line_ids) for p in built}
-        for members in truth_sets.values():
+    return dict(tally)
+
+
+def _tally_page(tally: Counter[str], owner: list[int], built: list,
+                index: dict[str, int]) -> list[tuple[int, bool]]:
+    """Add one page's decisions to `tally`; return its wrong pairs (line k, truth joins).
+
+    `owner`: the truth paragraph of each line (-1: unknown, its pairs are not scored);
+    `index`: line id → position in `owner`.
+    """
+    group = [0] * len(owner)
+    for number, paragraph in enumerate(built):
+        for line_id in paragraph.line_ids:
+            group[index[line_id]] = number
+    wrong = []
+    for k in range(len(owner) - 1):
+        if owner[k] < 0 or owner[k + 1] < 0:
+            continue
+        truth_join = owner[k] == owner[k + 1]
+        got_join = group[k] == group[k + 1]
+        tally["pairs"] += 1
+        tally["truth_breaks"] += not truth_join
+        tally["truth_joins"] += truth_join
+        if truth_join == got_join:
+            tally["right"] += 1
+            continue
+        tally["false_breaks" if truth_join else "false_joins"] += 1
+        wrong.append((k, truth_join))
+    truth_sets: dict[int, list[int]] = {}
+    for k, paragraph in enumerate(owner):
+        truth_sets.setdefault(paragraph, []).append(k)
+    built_sets = {tuple(sorted(index[i] for i in p.line_ids)) for p in built}
+    for paragraph, members in truth_sets.items():
+        if paragraph >= 0:
             tally["paragraphs"] += 1
             tally["paragraphs_exact"] += tuple(members) in built_sets
-    return dict(tally)
+    return wrong
 
 
 def _owners_of_drawn_lines(drawn: list[str], paragraphs: list[str]) -> list[int]:
@@ -180,8 +194,9 @@ def build_scanned_pages(pages: list[Page], worn: bool = False) -> list[tuple[Pag
             owner, start = [], 0
             for text in lines:  # each OCR'd line to the best drawn line at or after the last one
                 window = range(start, min(len(rendered.truth_lines), start + 4))
-                best = max(window, key=lambda k: ratio(text, rendered.truth_lines[k]), default=None)
-                if best is None or ratio(text, rendered.truth_lines[best]) < 60:
+                similarity, best = max(((ratio(text, rendered.truth_lines[k]), k) for k in window),
+                                       key=lambda item: item[0], default=(0.0, -1))
+                if similarity < 60:
                     owner.append(-1)
                     continue
                 owner.append(drawn_owner[best])
@@ -195,31 +210,7 @@ def score_scanned(scanned: list[tuple[Page, object]]) -> dict[str, float]:
     tally: Counter[str] = Counter()
     for page, document in scanned:
         built = build_paragraphs(document, is_known=lambda word: None)
-        index = {line.id: k for k, line in enumerate(document.lines)}
-        group = [0] * len(page.lines)
-        for number, paragraph in enumerate(built):
-            for line_id in paragraph.line_ids:
-                group[index[line_id]] = number
-        for k in range(len(page.lines) - 1):
-            if page.owner[k] < 0 or page.owner[k + 1] < 0:
-                continue
-            truth_join = page.owner[k] == page.owner[k + 1]
-            got_join = group[k] == group[k + 1]
-            tally["pairs"] += 1
-            tally["truth_breaks"] += not truth_join
-            tally["truth_joins"] += truth_join
-            tally["false_breaks"] += truth_join and not got_join
-            tally["false_joins"] += got_join and not truth_join
-            tally["right"] += truth_join == got_join
-        truth_sets: dict[int, list[int]] = {}
-        for k, owner in enumerate(page.owner):
-            truth_sets.setdefault(owner, []).append(k)
-        built_sets = {tuple(sorted(index[i] for i in p.line_ids)) for p in built}
-        for owner, members in truth_sets.items():
-            if owner < 0:
-                continue
-            tally["paragraphs"] += 1
-            tally["paragraphs_exact"] += tuple(members) in built_sets
+        _tally_page(tally, page.owner, built, {line.id: k for k, line in enumerate(document.lines)})
     return dict(tally)
 
 
