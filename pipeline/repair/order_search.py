@@ -400,7 +400,7 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
         if all(inferred != runs for runs, _ in splittings):
             splittings.append((inferred, None))
     splittings += [(_paragraph_runs(page, blocks, False, kept_head=k), k) for k in lines
-                   if page.table.cues[k].item]
+                   if can_head(page, k)]
     for runs, kept_head in splittings:
         offsets = [0]
         for run in runs:
@@ -429,10 +429,10 @@ def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool,
     A numbered heading ("Điều 4. Xử lý vi phạm") is a paragraph of its own.
 
     `kept_head` is the sample's mixed case: a region read bottom-up whose first paragraph
-    (read last) kept its labelled head on top ("b)" reversed, then "a)" with its tail
-    reversed). Lines before `kept_head` are cut bottom-up, and also before a line ending
-    in ". ; :" (a paragraph's last line, read first: where the region may begin); from
-    `kept_head` on, labels open their runs.
+    (read last) kept its head on top ("b)" reversed, then "a)" with its tail reversed; the
+    head may also be a plain line that can open a paragraph). Lines before `kept_head` are
+    cut bottom-up, and also before a line ending in ". ; :" (a paragraph's last line, read
+    first: where the region may begin); `kept_head` opens a run, and after it labels do.
     """
     table = page.table
     out: list[list[int]] = []
@@ -443,7 +443,7 @@ def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool,
             cues = table.cues[k]
             on_top = on_top or k == kept_head
             read_first = kept_head is not None and not on_top and cues.ends_terminal
-            if ((on_top and cues.item) or read_first) and current:
+            if ((on_top and cues.item) or read_first or k == kept_head) and current:
                 out.append(current)
                 current = []
             current.append(k)

@@ -206,9 +206,11 @@ def _running_text(cues: LineCues, settings: ReorderSettings) -> bool:
     """Tell whether a line is running text: long, or opening in lowercase.
 
     A line opening in lowercase continues a sentence (a paragraph's short last line, "động,
-    mã số:"), which a header stub ("VPDU", "Số 70-HD") never does.
+    mã số:"), which a header stub ("VPDU", "Số 70-HD") never does; nor does a stub end a
+    sentence of three words or more ("3 Phụ lục này.": a short last line after "tại Mục").
     """
-    return cues.length >= settings.min_text_length or cues.first_letter_case == "lower"
+    return (cues.length >= settings.min_text_length or cues.first_letter_case == "lower"
+            or (cues.text.rstrip().endswith(".") and len(cues.text.split()) >= 3))
 
 
 def _moved(lines: list[int], new: list[int]) -> int:
