@@ -109,6 +109,17 @@ def test_articles_and_chapters_are_numbered_through_their_headings() -> None:
     assert misses(["Điều 13. Thi hành", "Mục 4", "Điều 12. Hiệu lực"])[-1]  # still a miss
 
 
+def test_a_line_running_on_into_its_first_sub_label_holds_that_label() -> None:
+    """A flattened "3. Xếp loại a) Loại tốt: …" is followed by "b)": no numbering break."""
+    misses = _numbering_misses
+    assert misses(["2. Đánh giá", "3. Xếp loại a) Loại tốt: từ 85 điểm", "b) Loại khá",
+                   "c) Loại trung bình"]) == [False] * 4
+    assert misses(["Điều 8. Về quản lý 1. Việc hỗ trợ", "2. Việc khác"]) == [False, False]
+    assert misses(["3. Xếp loại a) Loại tốt", "c) Loại trung bình"])[-1]  # "b)" is missing
+    assert misses(["1. Theo a) khoản", "b) Hai"])[-1]  # a lowercase word: no label
+    assert misses(["a) Mục 1. Khác", "2. Hai"]) == [False, False]  # "1." is not under "a)"
+
+
 # -- data-file cases --------------------------------------------------------------------------
 
 @needs_lm

@@ -41,6 +41,8 @@ _ARTICLE_RE = re.compile(r"^(?P<word>Điều|Dieu|Chương|Chuong|Mục|Muc|Ph�
                          r"(?P<label>\d{1,3}|[IVXL]{1,6})\b", re.IGNORECASE)
 _VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 """Point labels of legal texts follow the Vietnamese alphabet: a) b) c) d) đ) e) g) …"""
+_INLINE_FIRST_RE = re.compile(r"\s(?:(?P<letter>a\))|(?P<arabic>1\.))\s+(?=[^\W\d_])")
+"""A first sub-label inside a labelled line ("… Xếp loại a) Loại tốt"), followed by a word."""
 _BULLET_RE = re.compile(r"^(?:[-–—+•·*▪◦]|\(\d{1,2}\)|\d{1,2}\)\.)\s*(?=\S)")
 
 
@@ -49,11 +51,15 @@ class Enumerator:
     """A list label: its style (roman, roman_decimal, arabic, decimal…, letter, article) and value.
 
     `parent`: for multi-level labels ("15.2.") the label of the level above (15).
+    `inline`: the first label of the level below when the line runs on into it ("3. Xếp
+    loại a) Loại tốt: …", "Điều 8. Về … 1. Việc hỗ trợ …"): a flattened line, whose next
+    line then goes on with "b)" / "2.".
     """
 
     style: str
     value: int
     parent: int | None = field(default=None, repr=False)
+    inline: Enumerator | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,23 @@ def _misread_article_word(text: str) -> str | None:
     return "Dieu" + text[len(match.group("word")):]
 
 
+def _with_inline_label(enumerator: Enumerator, rest: str) -> Enumerator:
+    """Add to `enumerator` the first label of a deeper level that its line runs on into.
+
+    Why: text layers and corpus files flatten "3. Xếp loại" + "a) Loại tốt: …" into one
+    line; the next line's "b)" then follows "3." directly, which reads as a numbering break
+    and moved clean lines. Only "a)" / "1." followed by a capitalised word, and only under
+    a shallower label ("a)" under "3.", "1." under "Điều 8."), count.
+    """
+    match = _INLINE_FIRST_RE.search(rest)
+    if match is None or not rest[match.end():match.end() + 1].isupper():
+        return enumerator
+    inline = Enumerator("letter" if match.group("letter") else "arabic", 1)
+    if ENUMERATOR_RANK[inline.style] <= ENUMERATOR_RANK[enumerator.style]:
+        return enumerator
+    return Enumerator(enumerator.style, enumerator.value, enumerator.parent, inline)
+
+
 def _heading_follows(rest: str) -> bool:
     """True when the text after "Điều 9" / "Chương II" makes it a heading, not a reference.
 
@@ -211,6 +234,8 @@ def line_cues(text: str) -> LineCues:
     """Read the layout cues of one line (leading/trailing spaces ignored)."""
     stripped = text.strip()
     enumerator, offset = find_enumerator(stripped)
+    if enumerator is not None:
+        enumerator = _with_inline_label(enumerator, stripped[offset:])
     bullet = False
     if enumerator is None:
         match = _BULLET_RE.match(stripped)

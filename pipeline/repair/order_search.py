@@ -140,6 +140,8 @@ def number(counters: Counters, enumerator: Enumerator | None) -> tuple[float, Co
     for deeper in range(rank + 1, _RANKS):
         if deeper not in kept:
             updated[deeper] = 0
+    if enumerator.inline is not None:  # "3. Xếp loại a) Loại tốt": the line holds "a)" too
+        return miss, number(tuple(updated), enumerator.inline)[1]
     return miss, tuple(updated)
 
 
