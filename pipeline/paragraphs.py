@@ -54,6 +54,10 @@ SHORT_RATIO = 0.62
 """A line shorter than this share of the wrap width ends its paragraph."""
 CLOSED_RATIO = 0.85
 """A line ending in . ; : ! ? and shorter than this share of the width ends its paragraph."""
+MIN_WRAP_WIDTH = 40
+"""Narrowest wrap width believed (characters): where every line nearby is shorter (a
+header's stacked lines, "UBND TỈNH NINH BÌNH" over "SỞ TÀI CHÍNH"), they are not wrapped
+text, and the longest of them is no full line."""
 ROOM_RATIO = 0.85
 """A line that had room for the next line's first word within this share of the width ended
 its paragraph when the next line opens with a capital (`had_room_for`; as the reorderer's
@@ -229,14 +233,16 @@ def _hyphen_edit(line: Line, joined: str) -> Edit:
 
 def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
                          is_known: Callable[[str], bool | None]) -> list[Paragraph]:
-    blocks: list[int] = []
+    blocks: list[int] = []  # runs of lines between blank lines (a blank line in none of them)
     block = 0
     for index, line in enumerate(lines):
-        if not line.text.strip() or index in page_starts:
+        blank = not line.text.strip()
+        if blank or index in page_starts:
             block += 1
-        blocks.append(block)
+        blocks.append(-1 if blank else block)
     cues = [line_cues(line.text) for line in lines]
-    widths = local_wrap_widths([c.length for c in cues], blocks)
+    widths = [max(MIN_WRAP_WIDTH, width)
+              for width in local_wrap_widths([c.length for c in cues], blocks)]
     geometry = _line_geometry(lines, cues, page_starts)
     out: list[Paragraph] = []
     firsts: list[int] = []  # the first line of each paragraph in `out`

@@ -135,6 +135,33 @@ def test_a_line_with_room_for_the_next_word_ends_before_a_capital() -> None:
     assert [p.line_ids for p in paragraphs] == [["l1"], ["l2", "l3", "l4", "l5"]]
 
 
+
+def test_wrap_width_comes_from_wrapped_lines_not_whole_paragraph_lines() -> None:
+    """A wrapped passage between paragraphs written one per line keeps its own width.
+
+    A file may hold whole paragraphs on single lines (hundreds of characters) beside a
+    passage wrapped at 80 columns; a one-line paragraph after a blank line is no wrapped
+    block, and its length must not make the passage's full lines look short.
+    """
+    long_paragraph = ("Ủy ban nhân dân tỉnh giao các sở, ngành rà soát, đánh giá việc thực hiện "
+                      "các chương trình, đề án đã được phê duyệt; ") * 6
+    lines = [long_paragraph, "",
+             "- Các sở, ngành chủ động phối hợp với Ủy ban nhân dân các xã, phường tổ chức",
+             "triển khai các nhiệm vụ được giao, trong đó ưu tiên bố trí nguồn lực thực hiện các",
+             "Chương trình mục tiêu quốc gia giai đoạn 2026 - 2030 theo đúng tiến độ đã đề ra,",
+             "Kế hoạch số 25/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh.", "",
+             long_paragraph, "", long_paragraph]
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [["l1"], ["l3", "l4", "l5", "l6"], ["l8"], ["l10"]]
+
+
+def test_stacked_header_lines_are_not_a_wrapped_title() -> None:
+    """With nothing wrapped nearby, short capitals lines are a header's stack, kept apart."""
+    lines = ["Số: 15/KH-STC", "", "UBND TỈNH NINH BÌNH", "SỞ TÀI CHÍNH", "*", "", "KẾ HOẠCH"]
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    assert [p.text for p in paragraphs] == ["Số: 15/KH-STC", "UBND TỈNH NINH BÌNH",
+                                            "SỞ TÀI CHÍNH", "*", "KẾ HOẠCH"]
+
 def test_wrapped_article_reference_is_not_a_heading() -> None:
     lines = ["Chi phí khám sàng lọc các bệnh bẩm sinh trước sinh quy định tại khoản 1",
              "Điều 9 Nghị định này được thanh toán theo thực tế nhưng tối đa không vượt quá",
