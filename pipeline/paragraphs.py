@@ -8,8 +8,9 @@ Rules (layout cues from pipeline.repair.line_cues, judged against the local wrap
 a line joins the previous one unless the previous one is a heading, ends a paragraph
 (short, or ends in . ; : ! ? well before the margin, or had room for the first word of a
 line opening with a capital: a wrap would not have cut it there), or the line itself starts a
-numbered/bulleted item or is a capitals heading. Blank lines and page starts always
-separate (a page start is crossed only by a line that starts in lowercase). On OCR'd pages
+numbered/bulleted item or is a capitals heading. Blank lines and page starts separate: a
+page start, or one blank line after a sentence left open, is crossed only by a line that
+starts in lowercase (text extracted page by page puts a blank line mid-sentence). On OCR'd pages
 that indent first lines (official layout), the boxes decide inside one OCR text block: an
 indented line opens a paragraph, a line at the margin after a full line continues it. A hyphen at a
 line end glued to a letter ("trách-" + "nhiệm") is removed when the joined word is known
@@ -17,7 +18,7 @@ to the lexicon (recorded as an Edit of kind "hyphenation"); otherwise the two pa
 glued keeping the hyphen ("Covid-" + "19").
 
 Deliberately left alone: text whose lines already are paragraphs (each is its own
-paragraph, byte for byte after trimming), headings, numbered items and bullets, and the
+paragraph, byte for byte after trimming, unless a blank line cut its sentence), headings, numbered items and bullets, and the
 text of lines (no letter is changed except a removed line-end hyphen).
 
 >>> [p.text for p in build_paragraphs(["Điều 1. Phạm vi", "1. Nghị định này quy định",
@@ -198,6 +199,19 @@ def _line_geometry(lines: Sequence[Line], cues: Sequence[LineCues],
     return out
 
 
+def _runs_across_blank(previous: LineCues, current: LineCues) -> bool:
+    """Tell whether `current`, after one blank line, goes on with the sentence `previous` left open.
+
+    Why: text extracted page by page puts a blank line where a page ended, often mid-
+    sentence, even mid-word ("… phòng cháy, chữa" + blank + "cháy và cứu nạn …"). A line opening
+    in lowercase continues a sentence; it does so across the blank line when `previous`
+    did not close one (". : ! ?") and is no heading. A dash item written in lowercase
+    ("- tăng cường …") is an item, not a continuation.
+    """
+    return (current.continues_paragraph and current.text[:1] not in "-–—+•*"
+            and not previous.is_caps and previous.text[-1:] not in ".:!?…")
+
+
 def _opens_sentence(cues: LineCues) -> bool:
     """Tell whether a line opens like a sentence: with a capital, or is a bare number.
 
@@ -248,11 +262,16 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
     firsts: list[int] = []  # the first line of each paragraph in `out`
     blank = 0
     previous: int | None = None
+    last: int | None = None  # the last non-blank line, across blank lines
     for index, line in enumerate(lines):
         if not line.text.strip():
             blank += 1
             previous = None
             continue
+        if previous is None and blank == 1 and last is not None \
+                and _runs_across_blank(cues[last], cues[index]):
+            previous, blank = last, 0  # a sentence cut by a blank line (a page break)
+        last = index
         joins = previous is not None and (index not in page_starts or cues[index].continues_paragraph)
         shape = None
         if geometry[index] is not None and previous is not None and geometry[previous] is not None \
