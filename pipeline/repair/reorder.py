@@ -217,6 +217,21 @@ def _moved(lines: list[int], new: list[int]) -> int:
     return sum(k != m for k, m in zip(lines, new, strict=True))
 
 
+def _inversions(lines: list[int], new: list[int]) -> int:
+    """Pairs of lines that `new` puts in the other order than `lines` (Kendall distance).
+
+    Why: the tie-break between orders that read exactly alike (their links differ only by
+    neutral ones: a sentence end, then a capital). A line on the edge of a reversed run
+    often reads as well at either end ("Giao Cục trưởng … địa bàn." first or last); the
+    damage reversed whole blocks, so the order that reverses more is the likelier. Measured:
+    most inversions tune +5, fresh +4, test and whole documents unchanged; fewest (keep
+    more of the order as read) tune −1, test −5.
+    """
+    position = {k: i for i, k in enumerate(lines)}
+    ranks = [position[k] for k in new]
+    return sum(1 for i, rank in enumerate(ranks) for later in ranks[i + 1:] if rank > later)
+
+
 def _best_event(page: SearchPage, order: list[int], start: int, end: int,
                 settings: ReorderSettings) -> tuple[Candidate, float, float] | None:
     """The candidate with the best gain over the current order, its gain and confidence."""
@@ -236,7 +251,9 @@ def _best_event(page: SearchPage, order: list[int], start: int, end: int,
                           candidate))
     if not found:
         return None
-    gain, best = max(found, key=lambda item: item[0])
+    top = max(g for g, _ in found)  # among exact ties, the order that inverts most
+    gain, best = max(((g, c) for g, c in found if g >= top - 1e-6),
+                     key=lambda item: (_inversions(lines, item[1].lines), item[0]))
     distinct: dict[tuple[int, ...], float] = {}
     for g, candidate in found:
         key = tuple(candidate.lines)
