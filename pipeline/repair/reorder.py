@@ -252,7 +252,7 @@ def _best_event(page: SearchPage, order: list[int], start: int, end: int,
     if not found:
         return None
     top = max(g for g, _ in found)  # among exact ties, the order that inverts most
-    gain, best = max(((g, c) for g, c in found if g >= top - 1e-6),
+    gain, best = max(((g, c) for g, c in found if g >= top - settings.tie_window),
                      key=lambda item: (_inversions(lines, item[1].lines), item[0]))
     distinct: dict[tuple[int, ...], float] = {}
     for g, candidate in found:
