@@ -18,8 +18,9 @@ to the lexicon (recorded as an Edit of kind "hyphenation"); otherwise the two pa
 glued keeping the hyphen ("Covid-" + "19").
 
 Deliberately left alone: text whose lines already are paragraphs (each is its own
-paragraph, byte for byte after trimming, unless a blank line cut its sentence), headings, numbered items and bullets, and the
-text of lines (no letter is changed except a removed line-end hyphen).
+paragraph, byte for byte after trimming, unless a blank line cut its sentence), headings,
+numbered items and bullets, and the text of lines (no letter is changed except a removed
+line-end hyphen).
 
 >>> [p.text for p in build_paragraphs(["Điều 1. Phạm vi", "1. Nghị định này quy định",
 ...                                     "chi tiết một số điều."])]
