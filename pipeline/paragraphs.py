@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.document import Document, Edit, Line
-from pipeline.repair.line_cues import LineCues, line_cues
+from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues
 from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
 
@@ -200,6 +200,10 @@ def _line_geometry(lines: Sequence[Line], cues: Sequence[LineCues],
     return out
 
 
+_CLOSES_SENTENCE = TERMINAL.replace(";", "")
+"""What ends a sentence for good (a ";" lets a list go on)."""
+
+
 def _runs_across_blank(previous: LineCues, current: LineCues) -> bool:
     """Tell whether `current`, after one blank line, goes on with the sentence `previous` left open.
 
@@ -210,7 +214,7 @@ def _runs_across_blank(previous: LineCues, current: LineCues) -> bool:
     ("- tăng cường …") is an item, not a continuation.
     """
     return (current.continues_paragraph and current.text[:1] not in "-–—+•*"
-            and not previous.is_caps and previous.text[-1:] not in ".:!?…")
+            and not previous.is_caps and previous.text[-1:] not in _CLOSES_SENTENCE)
 
 
 def _opens_sentence(cues: LineCues) -> bool:
@@ -251,10 +255,10 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
     blocks: list[int] = []  # runs of lines between blank lines (a blank line in none of them)
     block = 0
     for index, line in enumerate(lines):
-        blank = not line.text.strip()
-        if blank or index in page_starts:
+        is_blank = not line.text.strip()
+        if is_blank or index in page_starts:
             block += 1
-        blocks.append(-1 if blank else block)
+        blocks.append(-1 if is_blank else block)
     cues = [line_cues(line.text) for line in lines]
     widths = [max(MIN_WRAP_WIDTH, width)
               for width in local_wrap_widths([c.length for c in cues], blocks)]

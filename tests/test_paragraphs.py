@@ -135,7 +135,6 @@ def test_a_line_with_room_for_the_next_word_ends_before_a_capital() -> None:
     assert [p.line_ids for p in paragraphs] == [["l1"], ["l2", "l3", "l4", "l5"]]
 
 
-
 def test_wrap_width_comes_from_wrapped_lines_not_whole_paragraph_lines() -> None:
     """A wrapped passage between paragraphs written one per line keeps its own width.
 
@@ -161,6 +160,7 @@ def test_stacked_header_lines_are_not_a_wrapped_title() -> None:
     paragraphs = build_paragraphs(lines, is_known=lambda word: None)
     assert [p.text for p in paragraphs] == ["Số: 15/KH-STC", "UBND TỈNH NINH BÌNH",
                                             "SỞ TÀI CHÍNH", "*", "KẾ HOẠCH"]
+
 
 def test_wrapped_article_reference_is_not_a_heading() -> None:
     lines = ["Chi phí khám sàng lọc các bệnh bẩm sinh trước sinh quy định tại khoản 1",
@@ -254,6 +254,7 @@ def test_a_sentence_cut_by_one_blank_line_is_joined_across_it() -> None:
     assert paragraphs[0].text.endswith("phòng cháy, chữa cháy tiếp tục được theo dõi, cảnh "
                                        "báo kịp thời đến các địa phương.")
     # after a full stop, and for a lowercase dash item, the blank line still separates
+
 
 def test_sample_clean_text_round_trips() -> None:
     """Lines that already are paragraphs come out unchanged, one paragraph each.

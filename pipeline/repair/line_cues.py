@@ -19,7 +19,7 @@ False
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Levenshtein
 
@@ -201,7 +201,7 @@ def _with_inline_label(enumerator: Enumerator, rest: str) -> Enumerator:
     inline = Enumerator("letter" if match.group("letter") else "arabic", 1)
     if ENUMERATOR_RANK[inline.style] <= ENUMERATOR_RANK[enumerator.style]:
         return enumerator
-    return Enumerator(enumerator.style, enumerator.value, enumerator.parent, inline)
+    return replace(enumerator, inline=inline)
 
 
 def _heading_follows(rest: str) -> bool:

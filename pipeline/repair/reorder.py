@@ -210,7 +210,7 @@ def _running_text(cues: LineCues, settings: ReorderSettings) -> bool:
     sentence of three words or more ("3 Phụ lục này.": a short last line after "tại Mục").
     """
     return (cues.length >= settings.min_text_length or cues.first_letter_case == "lower"
-            or (cues.text.rstrip().endswith(".") and len(cues.text.split()) >= 3))
+            or (cues.text.endswith(".") and len(cues.text.split()) >= 3))
 
 
 def _moved(lines: list[int], new: list[int]) -> int:
