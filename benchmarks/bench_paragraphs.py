@@ -21,8 +21,15 @@ stage (repair off), each OCR'd line matched to the drawn line it reads; the same
 the OCR'd lines, where the builder also sees the line boxes. `--worn`: the pages turned
 ±1.2°, blurred and noised first. About 3-6 s per page.
 
+Page breaks (`--page-breaks`): text files as PDF text layers are extracted, page by page.
+The same held-out text, paragraphs separated by blank lines, half the pages wrapped
+(64-92 columns) and half one paragraph per line (as `samples/garbled_ocr.txt`), and a
+blank line where each page of 30-45 wrapped lines ended — mid-paragraph, often
+mid-sentence. Scored on consecutive non-blank lines: a blank line that cut a paragraph
+must be crossed (join), one between paragraphs must not (break).
+
 Run: .venv/bin/python benchmarks/bench_paragraphs.py [--pages 300] [--half tune|test|all]
-     [--show N] [--ocr N [--worn]]
+     [--show N] [--ocr N [--worn]] [--page-breaks]
 """
 
 from __future__ import annotations
@@ -84,18 +91,52 @@ def build_pages(count: int, seed: int = SEED) -> list[Page]:
     return pages
 
 
+def with_page_breaks(pages: list[Page], seed: int = SEED) -> list[Page]:
+    """The pages as blank-line-separated text cut by page ends (see the module docstring).
+
+    Blank lines get owner -1; a page end inside a paragraph is a blank line between two of
+    its lines; one-paragraph-per-line pages keep a paragraph's lines joined on each side.
+    """
+    rng = random.Random(seed + 1)
+    out = []
+    for page in pages:
+        ends = set()
+        position = rng.randrange(5, 30)
+        while position < len(page.lines):
+            ends.add(position)  # a page ended before wrapped line `position`
+            position += rng.randrange(30, 46)
+        unwrapped = rng.random() < 0.5
+        lines: list[str] = []
+        owner: list[int] = []
+        for k, (text, paragraph) in enumerate(zip(page.lines, page.owner, strict=True)):
+            new_paragraph = k == 0 or page.owner[k - 1] != paragraph
+            if k > 0 and (new_paragraph or k in ends):
+                lines.append("")
+                owner.append(-1)
+            if unwrapped and not new_paragraph and k not in ends:
+                lines[-1] += " " + text
+            else:
+                lines.append(text)
+                owner.append(paragraph)
+        out.append(Page(page.id, lines, owner))
+    return out
+
+
 def score(pages: list[Page], show: int = 0) -> dict[str, float]:
     """Join/break decisions against the truth, and paragraphs rebuilt exactly."""
     tally: Counter[str] = Counter()
     shown = 0
     for page in pages:
         built = build_paragraphs(page.lines, is_known=lambda word: None)
-        index = {f"l{n}": n - 1 for n in range(1, len(page.lines) + 1)}
-        for k, truth_join in _tally_page(tally, page.owner, built, index):
+        kept = [n for n, text in enumerate(page.lines) if text.strip()]  # blank lines: no pairs
+        index = {f"l{n + 1}": position for position, n in enumerate(kept)}
+        owner = [page.owner[n] for n in kept]
+        for k, truth_join in _tally_page(tally, owner, built, index):
             if shown < show:
                 shown += 1
                 kind = "FALSE BREAK" if truth_join else "FALSE JOIN"
-                print(f"--- {page.id} {kind}\n    {page.lines[k]}\n    {page.lines[k + 1]}")
+                first, second = page.lines[kept[k]], page.lines[kept[k + 1]]
+                print(f"--- {page.id} {kind}\n    {first}\n    {second}")
     return dict(tally)
 
 
@@ -237,10 +278,14 @@ def main() -> None:
     parser.add_argument("--ocr", type=int, default=0, metavar="N",
                         help="instead: the first N pages of the half drawn and OCR'd")
     parser.add_argument("--worn", action="store_true", help="with --ocr: turned, blurred, noisy")
+    parser.add_argument("--page-breaks", action="store_true",
+                        help="blank lines between paragraphs and where pages ended")
     args = parser.parse_args()
     pages = build_pages(args.pages)
     if args.half != "all":
         pages = [p for n, p in enumerate(pages) if n % 2 == (args.half == "test")]
+    if args.page_breaks:
+        pages = with_page_breaks(pages)
     started = time.perf_counter()
     if args.ocr:
         scanned = build_scanned_pages(pages[:args.ocr], worn=args.worn)

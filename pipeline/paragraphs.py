@@ -9,8 +9,11 @@ a line joins the previous one unless the previous one is a heading, ends a parag
 (short, or ends in . ; : ! ? well before the margin, or had room for the first word of a
 line opening with a capital: a wrap would not have cut it there), or the line itself starts a
 numbered/bulleted item or is a capitals heading. Blank lines and page starts separate: a
-page start, or one blank line after a sentence left open, is crossed only by a line that
-starts in lowercase (text extracted page by page puts a blank line mid-sentence). On OCR'd pages
+page start, or one blank line after a sentence left open, is crossed by a line that starts
+in lowercase (text extracted page by page puts a blank line mid-sentence); one blank line
+after a long open line is also crossed by a plain capitalised line that the language model
+reads as the rest of the sentence ("… giao cho Ủy ban" + "Nhân dân tỉnh …";
+`_cut_before_capital`). On OCR'd pages
 that indent first lines (official layout), the boxes decide inside one OCR text block: an
 indented line opens a paragraph, a line at the margin after a full line continues it. A hyphen at a
 line end glued to a letter ("trách-" + "nhiệm") is removed when the joined word is known
@@ -93,6 +96,19 @@ def paragraph_kind(cues: LineCues, text: str) -> str:
     if cues.item or cues.bullet or enumerator is not None:
         return "item"
     return "paragraph"
+
+
+def _reads_on(a: str, b: str) -> float | None:
+    """`line_links.reads_on` with the reorderer's accent-free LM; None when it is unavailable."""
+    try:
+        from pipeline.repair.line_links import reads_on
+        from pipeline.repair.reorder import default_boundary_lm
+
+        lm, tokenize = default_boundary_lm()
+        return reads_on(lm, tokenize, a, b)
+    except Exception as error:  # a missing model must not stop paragraph building
+        log.debug("language model unavailable: %s", error)
+        return None
 
 
 def _known_word(word: str) -> bool | None:
@@ -203,6 +219,13 @@ def _line_geometry(lines: Sequence[Line], cues: Sequence[LineCues],
 _CLOSES_SENTENCE = TERMINAL.replace(";", "")
 """What ends a sentence for good (a ";" lets a list go on)."""
 
+READS_ON_EXCESS = 4.0
+"""log10 margin by which a capitalised line must read better as the rest of the sentence
+before a blank line than as a new paragraph (`_cut_before_capital`); chosen on the tune
+half of `bench_paragraphs.py --page-breaks`."""
+MIN_CUT_LENGTH = 40
+"""A line shorter than this (a table cell, a form field, a heading) is not believed cut."""
+
 
 def _runs_across_blank(previous: LineCues, current: LineCues) -> bool:
     """Tell whether `current`, after one blank line, goes on with the sentence `previous` left open.
@@ -215,6 +238,28 @@ def _runs_across_blank(previous: LineCues, current: LineCues) -> bool:
     """
     return (current.continues_paragraph and current.text[:1] not in "-–—+•*"
             and not previous.is_caps and previous.text[-1:] not in _CLOSES_SENTENCE)
+
+
+def _cut_before_capital(previous: LineCues, current: LineCues,
+                        reads_on: Callable[[str, str], float | None] | None) -> bool:
+    """Tell whether `current`, opening with a capital after one blank line, goes on with `previous`.
+
+    Why: a page break often falls mid-sentence before a capitalised word ("… theo quy định
+    của" + blank + "Chính phủ …", "… giao cho Ủy ban" + "Nhân dân tỉnh …"), and no layout
+    cue tells that from a new paragraph: the language model does. Only for a long line left
+    open (no ". ; : ! ?", not a capitals line, not a numbered heading under 100 characters;
+    a lettered point "b) …" may be cut) and a plain line after it (no label, no bullet, no
+    capitals heading).
+    """
+    if reads_on is None or current.first_letter_case != "upper" or current.starts_paragraph:
+        return False
+    if previous.is_caps or previous.length < MIN_CUT_LENGTH or previous.text[-1:] in TERMINAL:
+        return False
+    if previous.enumerator is not None and previous.enumerator.style != "letter" \
+            and previous.length < 100:
+        return False  # "4. Các sở, ngành thuộc lĩnh vực …": a numbered heading, then its text
+    excess = reads_on(previous.text, current.text)
+    return excess is not None and excess >= READS_ON_EXCESS
 
 
 def _opens_sentence(cues: LineCues) -> bool:
@@ -251,7 +296,8 @@ def _hyphen_edit(line: Line, joined: str) -> Edit:
 
 
 def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
-                         is_known: Callable[[str], bool | None]) -> list[Paragraph]:
+                         is_known: Callable[[str], bool | None],
+                         reads_on: Callable[[str, str], float | None] | None) -> list[Paragraph]:
     blocks: list[int] = []  # runs of lines between blank lines (a blank line in none of them)
     block = 0
     for index, line in enumerate(lines):
@@ -274,7 +320,8 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             previous = None
             continue
         if previous is None and blank == 1 and last is not None \
-                and _runs_across_blank(cues[last], cues[index]):
+                and (_runs_across_blank(cues[last], cues[index])
+                     or _cut_before_capital(cues[last], cues[index], reads_on)):
             previous, blank = last, 0  # a sentence cut by a blank line (a page break)
         last = index
         joins = previous is not None and (index not in page_starts or cues[index].continues_paragraph)
@@ -307,11 +354,15 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
 
 
 def build_paragraphs(source: Document | Sequence[Line] | Sequence[str],
-                     is_known: Callable[[str], bool | None] | None = None) -> list[Paragraph]:
+                     is_known: Callable[[str], bool | None] | None = None,
+                     reads_on: Callable[[str, str], float | None] | None = _reads_on,
+                     ) -> list[Paragraph]:
     """Paragraphs of a Document (also stored in `doc.paragraphs`, edits in `doc.edits`), Lines or strings.
 
     `is_known(word)` decides whether a hyphenated word is a dictionary word (default: the
-    project lexicon; None or False keeps the hyphen).
+    project lexicon; None or False keeps the hyphen). `reads_on(a, b)`: how much better
+    (log10) line b reads as going on with a's sentence than as a new paragraph (default: the
+    accent-free LM; None: a blank line is crossed only by a line opening in lowercase).
     """
     checker = is_known or _known_word
     if isinstance(source, Document):
@@ -322,7 +373,7 @@ def build_paragraphs(source: Document | Sequence[Line] | Sequence[str],
             if position:
                 starts.add(position)
             position += len(page.lines)
-        paragraphs = _paragraphs_of_lines(lines, starts, checker)
+        paragraphs = _paragraphs_of_lines(lines, starts, checker, reads_on)
         source.paragraphs = [paragraph.to_dict() for paragraph in paragraphs]
         for paragraph in paragraphs:
             source.edits.extend(paragraph.edits)
@@ -330,7 +381,7 @@ def build_paragraphs(source: Document | Sequence[Line] | Sequence[str],
     items = list(source)
     as_lines = [item if isinstance(item, Line) else Line(id=f"l{n}", text=str(item))
                 for n, item in enumerate(items, start=1)]
-    return _paragraphs_of_lines(as_lines, set(), checker)
+    return _paragraphs_of_lines(as_lines, set(), checker, reads_on)
 
 
 def render_paragraphs(paragraphs: Sequence[Paragraph]) -> str:

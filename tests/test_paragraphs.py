@@ -256,11 +256,33 @@ def test_a_sentence_cut_by_one_blank_line_is_joined_across_it() -> None:
     # after a full stop, and for a lowercase dash item, the blank line still separates
 
 
+def test_a_sentence_cut_before_a_capitalised_word_is_joined_when_the_lm_reads_on() -> None:
+    """A page break before "Nhân dân …" or "Chính phủ …" leaves no layout cue: the LM decides."""
+    lines = ["- Các văn bản hướng dẫn thi hành nghị định này được giao cho Ủy ban",
+             "",
+             "Nhân dân tỉnh tổ chức thực hiện trước ngày 30 tháng 6 năm 2026.",
+             "",
+             "- Bảo đảm an toàn thông tin trong các khu công nghệ cao, cụm công nghiệp",
+             "",
+             "Nâng cao nhận thức của cán bộ về chuyển đổi số trên địa bàn tỉnh.",
+             "",
+             "4. Các cơ quan báo chí của tỉnh và Cổng thông tin",
+             "",
+             "Nhân dân tỉnh được thông tin kịp thời về các chủ trương mới."]
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [["l1", "l3"], ["l5"], ["l7"], ["l9"], ["l11"]]
+    # a new sentence after an unpunctuated item stays apart; so does a numbered heading
+    without_lm = build_paragraphs(lines, is_known=lambda word: None, reads_on=None)
+    assert [p.line_ids for p in without_lm] == [["l1"], ["l3"], ["l5"], ["l7"], ["l9"], ["l11"]]
+
+
 def test_sample_clean_text_round_trips() -> None:
     """Lines that already are paragraphs come out unchanged, one paragraph each.
 
     Except the halves of a sentence that a page break cut (a blank line, then a line
-    opening in lowercase): in the sample's clean part there are three, joined again.
+    opening in lowercase, or a plain capitalised line the language model reads as the rest
+    of a long line left without final punctuation): in the sample's clean part there are
+    four, three of them lowercase; every other line after a long open line stays apart.
     """
     lines = SAMPLE.read_text(encoding="utf-8").split("\n")
     clean = lines[:33] + lines[75:]  # the damaged, wrapped section (34-75) is left out
@@ -272,5 +294,11 @@ def test_sample_clean_text_round_trips() -> None:
         else:
             expected.append(line)
     assert len(expected) == len([line for line in clean if line.strip()]) - 3
+    texts = [p.text for p in paragraphs]
+    merged = [k for k in range(len(expected) - 1) if expected[k] + " " + expected[k + 1] in texts]
+    assert len(merged) == 1  # the one page cut before a capital
+    k = merged[0]
+    assert expected[k][-1] not in ".;:!?…" and expected[k + 1][:1].isupper()
+    expected[k:k + 2] = [expected[k] + " " + expected[k + 1]]
     assert [p.text for p in paragraphs] == expected
     assert render_paragraphs(paragraphs).split() == "\n".join(clean).split()  # no word lost

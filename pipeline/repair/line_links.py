@@ -347,6 +347,19 @@ class LinkTable:
         return (first.ends_terminal or first.is_caps) and not second.continues_paragraph
 
 
+def reads_on(lm: BoundaryLM, tokenize: Callable[[str], list[str]], a: str, b: str) -> float:
+    """How much better (log10) line b reads as going on with a's sentence than as a new paragraph.
+
+    The bare language model (no layout cue): P(first words of b | last words of a) against
+    P(a paragraph ends after a) · P(first words of b | paragraph start). Used where layout
+    says nothing, across a blank line left by a page break (pipeline.paragraphs).
+    """
+    table = LinkTable([a, b], lm, tokenize=tokenize)
+    tail = table.tail_state(0)
+    paragraph_break = lm.advance(tail, "</s>")[0] + table._score_head(lm.begin_state(), 1)
+    return table._score_head(tail, 1) - paragraph_break
+
+
 class WeightedLinks:
     """Weighted sum of several LinkTables over the same lines (e.g. two language models).
 
