@@ -19,7 +19,10 @@ Scans (`--ocr N`): the first N pages of the half drawn on A4 as directives are s
 line of each paragraph indented 1 cm, justified; pipeline.render), read back by vidoc's OCR
 stage (repair off), each OCR'd line matched to the drawn line it reads; the same scores on
 the OCR'd lines, where the builder also sees the line boxes. `--worn`: the pages turned
-±1.2°, blurred and noised first. About 3-6 s per page.
+±1.2°, blurred and noised first. About 3-6 s per page. `--per-document 2`: two consecutive
+pages drawn as one document, on as many A4 sheets as they fill (a multi-page TIFF), so
+paragraphs run on from one sheet to the next; also scored: the pair of lines at each page
+turn (the paragraph runs on, or a new one starts).
 
 Page breaks (`--page-breaks`): text files as PDF text layers are extracted, page by page.
 The same held-out text, paragraphs separated by blank lines, half the pages wrapped
@@ -29,7 +32,7 @@ mid-sentence. Scored on consecutive non-blank lines: a blank line that cut a par
 must be crossed (join), one between paragraphs must not (break).
 
 Run: .venv/bin/python benchmarks/bench_paragraphs.py [--pages 300] [--half tune|test|all]
-     [--show N] [--ocr N [--worn]] [--page-breaks]
+     [--show N] [--ocr N [--worn] [--per-document K]] [--page-breaks]
 """
 
 from __future__ import annotations
@@ -196,11 +199,14 @@ def _owners_of_drawn_lines(drawn: list[str], paragraphs: list[str]) -> list[int]
     return owners
 
 
-def build_scanned_pages(pages: list[Page], worn: bool = False) -> list[tuple[Page, object]]:
-    """Each page's paragraphs drawn on an A4 page (first line indented 1 cm, justified, as
-    official directives are set), read back by vidoc's OCR stage (repair off): the OCR'd
-    lines with the truth paragraph of each (matched to the drawn lines in order). `worn`:
-    the page turned ±1.2°, blurred and noised first, like a scan (render.degrade)."""
+def build_scanned_pages(pages: list[Page], worn: bool = False,
+                        per_document: int = 1) -> list[tuple[Page, object]]:
+    """Each page's paragraphs drawn on A4 (first line indented 1 cm, justified, as official
+    directives are set), read back by vidoc's OCR stage (repair off): the OCR'd lines with
+    the truth paragraph of each (matched to the drawn lines in order). `worn`: the page
+    turned ±1.2°, blurred and noised first, like a scan (render.degrade). `per_document`
+    > 1: that many consecutive pages' paragraphs drawn as one document, on as many A4 pages
+    as they fill (a multi-page TIFF): paragraphs then run on from one sheet to the next."""
     import os
     import tempfile
     import unicodedata
@@ -215,34 +221,43 @@ def build_scanned_pages(pages: list[Page], worn: bool = False) -> list[tuple[Pag
     out: list[tuple[Page, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = RunSettings(outdir=Path(tmp), repair=RepairSettings(enabled=False))
-        for page in pages:
+        for first in range(0, len(pages) - per_document + 1, per_document):
+            group = pages[first:first + per_document]
             paragraphs = []
-            for owner in sorted(set(page.owner)):
-                words = " ".join(line for line, o in zip(page.lines, page.owner, strict=True)
-                                 if o == owner)
-                paragraphs.append(unicodedata.normalize("NFC", " ".join(words.split())))
-            rendered = render_document(paragraphs)[0]
-            drawn_owner = _owners_of_drawn_lines(rendered.truth_lines, paragraphs)
-            path = Path(tmp) / f"{page.id}.png"
-            image = rendered.image
-            if worn:
-                number = len(out)
-                image = degrade(image, rotate_deg=1.2 if number % 2 else -1.2, blur=0.6, noise=6.0,
-                                seed=number)
-            image.save(path, dpi=(rendered.dpi, rendered.dpi))
+            for page in group:
+                for owner in sorted(set(page.owner)):
+                    words = " ".join(line for line, o in zip(page.lines, page.owner, strict=True)
+                                     if o == owner)
+                    paragraphs.append(unicodedata.normalize("NFC", " ".join(words.split())))
+            rendered = render_document(paragraphs)
+            if per_document == 1:
+                rendered = rendered[:1]  # a page's overflow is cut (its lines: owner -1)
+            drawn = [line for sheet in rendered for line in sheet.truth_lines]
+            drawn_owner = _owners_of_drawn_lines(drawn, paragraphs)
+            images = []
+            for sheet in rendered:
+                image = sheet.image
+                if worn:
+                    number = len(out) + len(images)
+                    image = degrade(image, rotate_deg=1.2 if number % 2 else -1.2, blur=0.6,
+                                    noise=6.0, seed=number)
+                images.append(image)
+            path = Path(tmp) / f"{group[0].id}.tif"
+            images[0].save(path, dpi=(rendered[0].dpi, rendered[0].dpi), save_all=True,
+                           append_images=images[1:], compression="tiff_lzw")
             document = read_document(path, settings)
             lines = [line.text for line in document.lines]
             owner, start = [], 0
             for text in lines:  # each OCR'd line to the best drawn line at or after the last one
-                window = range(start, min(len(rendered.truth_lines), start + 4))
-                similarity, best = max(((ratio(text, rendered.truth_lines[k]), k) for k in window),
+                window = range(start, min(len(drawn), start + 4))
+                similarity, best = max(((ratio(text, drawn[k]), k) for k in window),
                                        key=lambda item: item[0], default=(0.0, -1))
                 if similarity < 60:
                     owner.append(-1)
                     continue
                 owner.append(drawn_owner[best])
                 start = best + 1
-            out.append((Page(page.id, lines, owner), document))
+            out.append((Page(group[0].id, lines, owner), document))
     return out
 
 
@@ -251,7 +266,20 @@ def score_scanned(scanned: list[tuple[Page, object]]) -> dict[str, float]:
     tally: Counter[str] = Counter()
     for page, document in scanned:
         built = build_paragraphs(document, is_known=lambda word: None)
-        _tally_page(tally, page.owner, built, {line.id: k for k, line in enumerate(document.lines)})
+        index = {line.id: k for k, line in enumerate(document.lines)}
+        _tally_page(tally, page.owner, built, index)
+        group = {line_id: n for n, p in enumerate(built) for line_id in p.line_ids}
+        position = 0
+        for sheet in document.pages[:-1]:  # the pair of lines on either side of each page turn
+            position += len(sheet.lines)
+            last, first = position - 1, position
+            if first >= len(page.owner) or page.owner[last] < 0 or page.owner[first] < 0:
+                continue
+            truth_join = page.owner[last] == page.owner[first]
+            got_join = group.get(document.lines[last].id) == group.get(document.lines[first].id)
+            tally["page_turns"] += 1
+            tally["page_turns_joined_in_truth"] += truth_join
+            tally["page_turns_right"] += truth_join == got_join
     return dict(tally)
 
 
@@ -267,6 +295,10 @@ def format_table(tally: dict[str, float], pages: int, seconds: float) -> str:
         ("truth paragraphs rebuilt exactly", share("paragraphs_exact", "paragraphs")),
         ("pages / time", f"{pages} / {seconds:.1f} s"),
     ]
+    if tally.get("page_turns"):
+        rows.insert(4, ("page turns decided right (a paragraph running on, or a new one)",
+                        share("page_turns_right", "page_turns")
+                        + f", {tally['page_turns_joined_in_truth']} running on in the truth"))
     return "| measure | value |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
 
 
@@ -278,6 +310,8 @@ def main() -> None:
     parser.add_argument("--ocr", type=int, default=0, metavar="N",
                         help="instead: the first N pages of the half drawn and OCR'd")
     parser.add_argument("--worn", action="store_true", help="with --ocr: turned, blurred, noisy")
+    parser.add_argument("--per-document", type=int, default=1, metavar="K",
+                        help="with --ocr: K pages drawn as one multi-page document")
     parser.add_argument("--page-breaks", action="store_true",
                         help="blank lines between paragraphs and where pages ended")
     args = parser.parse_args()
@@ -288,7 +322,8 @@ def main() -> None:
         pages = with_page_breaks(pages)
     started = time.perf_counter()
     if args.ocr:
-        scanned = build_scanned_pages(pages[:args.ocr], worn=args.worn)
+        scanned = build_scanned_pages(pages[:args.ocr], worn=args.worn,
+                                      per_document=args.per_document)
         tally = score_scanned(scanned)
         print(format_table(tally, len(scanned), time.perf_counter() - started))
         return

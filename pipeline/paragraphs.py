@@ -14,8 +14,12 @@ in lowercase (text extracted page by page puts a blank line mid-sentence); one b
 after a long open line is also crossed by a plain capitalised line that the language model
 reads as the rest of the sentence ("… giao cho Ủy ban" + "Nhân dân tỉnh …";
 `_cut_before_capital`). On OCR'd pages
-that indent first lines (official layout), the boxes decide inside one OCR text block: an
-indented line opens a paragraph, a line at the margin after a full line continues it. A hyphen at a
+that indent first lines (official layout), the boxes decide inside one OCR text block and at
+a page turn (the next sheet's first line): an indented line opens a paragraph, a line at the
+margin after a full line continues it, whatever its first letter; where a page has no usable
+boxes, a page turn is crossed as a blank line is (lowercase, or the language model). Lines
+`pipeline.layout` marked as marginalia (page numbers, a clerk's notes, put after their page's
+text) are paragraphs of their own that the text runs on past. A hyphen at a
 line end glued to a letter ("trách-" + "nhiệm") is removed when the joined word is known
 to the lexicon (recorded as an Edit of kind "hyphenation"); otherwise the two parts are
 glued keeping the hyphen ("Covid-" + "19").
@@ -39,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.document import Document, Edit, Line
+from pipeline.layout import MARGINALIA
 from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues
 from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
@@ -311,6 +316,7 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
     geometry = _line_geometry(lines, cues, page_starts)
     out: list[Paragraph] = []
     firsts: list[int] = []  # the first line of each paragraph in `out`
+    body = -1  # the paragraph in `out` that the last body line went to (marginalia come between)
     blank = 0
     previous: int | None = None
     last: int | None = None  # the last non-blank line, across blank lines
@@ -319,19 +325,33 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             blank += 1
             previous = None
             continue
+        if line.role == MARGINALIA:
+            # a page number or a clerk's note (pipeline.layout put it after its page's text):
+            # a paragraph of its own, and the text may run on past it onto the next page
+            text = line.text.strip()
+            out.append(Paragraph(text=text, line_ids=[line.id],
+                                 kind=paragraph_kind(cues[index], text), blank_before=blank))
+            firsts.append(index)
+            blank = 0
+            continue
         if previous is None and blank == 1 and last is not None \
                 and (_runs_across_blank(cues[last], cues[index])
                      or _cut_before_capital(cues[last], cues[index], reads_on)):
             previous, blank = last, 0  # a sentence cut by a blank line (a page break)
         last = index
-        joins = previous is not None and (index not in page_starts or cues[index].continues_paragraph)
+        boxed = (previous is not None and geometry[index] is not None
+                 and geometry[previous] is not None)
+        turned = index in page_starts  # the first line of a page (scans: a new sheet)
+        joins = previous is not None and (
+            not turned or cues[index].continues_paragraph or boxed
+            or _cut_before_capital(cues[previous], cues[index], reads_on))
         shape = None
-        if geometry[index] is not None and previous is not None and geometry[previous] is not None \
-                and line.block == lines[previous].block:  # OCR's text block: one column, no gap
+        if boxed and (turned or line.block == lines[previous].block):
+            # one OCR text block (one column, no gap), or the top of the next sheet
             shape = (geometry[index][0], geometry[previous][1])
         if joins and previous is not None \
                 and _joins(cues[previous], cues[index], widths[previous], shape):
-            paragraph = out[-1]
+            paragraph = out[body]
             before = paragraph.text
             paragraph.text, _ = _glue(paragraph.text, line, is_known)
             if before.rstrip().endswith("-") and not paragraph.text.startswith(before.rstrip()):
@@ -343,6 +363,7 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             out.append(Paragraph(text=text, line_ids=[line.id], kind=paragraph_kind(cues[index], text),
                                  blank_before=blank))
             firsts.append(index)
+            body = len(out) - 1
         blank = 0
         previous = index
     for paragraph, first in zip(out, firsts, strict=True):

@@ -92,6 +92,54 @@ def test_indented_first_lines_decide_paragraphs_on_an_ocr_page() -> None:
     assert [len(p.line_ids) for p in as_text] != [3, 2, 2]  # without boxes, text cues miss it
 
 
+def _sheet(number: int, rows: list[tuple[int, int, str]], role: str = "body") -> Page:
+    """One scanned page of `_scanned` lines, ids p{number}-l{n}."""
+    lines = [Line(id=f"p{number}-l{n}", text=text, bbox=(left, 100 + 70 * n, right, 150 + 70 * n),
+                  block=3, role=role) for n, (left, right, text) in enumerate(rows)]
+    return Page(number=number, lines=lines)
+
+
+def test_at_a_page_turn_the_boxes_decide_whatever_the_first_letter() -> None:
+    """A sheet's first line at the margin after a full last line runs on, even before "Chính phủ"."""
+    first = _sheet(1, [
+        (593, 2364, "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành nghiêm túc triển khai kế"),
+        (476, 1500, "hoạch này trong năm 2026."),
+        (593, 2364, "Các cơ quan, đơn vị tổ chức thực hiện chế độ báo cáo định kỳ theo quy"),
+        (476, 2364, "định tại Nghị định số 09/2019/NĐ-CP ngày 24 tháng 01 năm 2019 của"),
+    ])
+    second = _sheet(2, [
+        (476, 2364, "Chính phủ quy định về chế độ báo cáo của cơ quan hành chính nhà nước"),
+        (476, 1300, "và gửi về Sở Nội vụ trước ngày 15 tháng 12."),
+        (593, 2364, "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan phản"),
+        (476, 1500, "ánh về Sở Nội vụ để tổng hợp."),
+    ])
+    third = _sheet(3, [
+        (593, 2364, "Giám đốc các sở, Thủ trưởng các ban, ngành chịu trách nhiệm thi hành Kế"),
+        (476, 1200, "hoạch này kể từ ngày ký."),
+        (593, 2364, "Văn phòng Ủy ban nhân dân tỉnh theo dõi, đôn đốc việc thực hiện Kế hoạch"),
+        (476, 1200, "này và báo cáo kết quả."),
+    ])
+    document = Document(source="t", kind="pdf", pages=[first, second, third])
+    paragraphs = build_paragraphs(document, is_known=lambda word: None, reads_on=None)
+    assert [p.line_ids for p in paragraphs] == [
+        ["p1-l0", "p1-l1"], ["p1-l2", "p1-l3", "p2-l0", "p2-l1"], ["p2-l2", "p2-l3"],
+        ["p3-l0", "p3-l1"], ["p3-l2", "p3-l3"]]  # an indented first line opens a paragraph
+
+
+def test_at_a_page_turn_without_boxes_the_lm_decides_and_a_page_number_is_stepped_over() -> None:
+    page1 = [Line(id="p1-l1", text="Các cơ quan, đơn vị thực hiện chế độ báo cáo theo quy định của")]
+    page2 = [Line(id="p2-l1", text="Chính phủ và gửi báo cáo về Sở Nội vụ theo đúng thời hạn được"),
+             Line(id="p2-l2", text="2", role="marginalia")]  # pipeline.layout put it last
+    page3 = [Line(id="p3-l1", text="giao trong kế hoạch này."),
+             Line(id="p3-l2", text="Điều 3. Hiệu lực thi hành")]
+    document = Document(source="t", kind="pdf", pages=[
+        Page(number=1, lines=page1), Page(number=2, lines=page2), Page(number=3, lines=page3)])
+    paragraphs = build_paragraphs(document, is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [["p1-l1", "p2-l1", "p3-l1"], ["p2-l2"], ["p3-l2"]]
+    without_lm = build_paragraphs(document, is_known=lambda word: None, reads_on=None)
+    assert [p.line_ids for p in without_lm][0] == ["p1-l1"]
+
+
 def test_a_page_that_indents_only_its_dashes_keeps_the_text_cues() -> None:
     lines = _scanned([
         (476, 2364, "Ủy ban nhân dân Thành phố yêu cầu các Sở, ban, ngành nghiêm túc triển khai."),

@@ -41,6 +41,8 @@ def _fold(text: str) -> str:
     ("II. NOI DUNG TUYEN TRUYEN", Enumerator("roman", 2), True, False),
     ("1. Lam ro nhung kho khan", Enumerator("arabic", 1), True, False),
     ("đ) Chỉ đạo cơ quan tiếp nhận", Enumerator("letter", 5), True, False),
+    ("ø) Thanh toán chi phí", Enumerator("letter", 7), True, False),  # Tesseract's "g)"
+    ("¡) Thực hiện chế độ báo cáo", Enumerator("letter", 9), True, False),  # and its "i)"
     ("Điều 12. Hiệu lực thi hành", Enumerator("article", 12), True, False),
     ("15.2. Trường hợp cần thiết, trước khi", Enumerator("decimal2", 2, 15), True, False),
     ("2.3.1 Về tổ chức bộ máy", Enumerator("decimal3", 1, 3), True, False),

@@ -777,3 +777,13 @@ def test_list_letter_d_misread_as_d_with_stroke_follows_the_sequence() -> None:
     assert repair_text(misread).text == misread.replace("đ)", "d)")
     right = "a) Một\nb) Hai\nc) Ba\nd) Bốn\nđ) Năm\ne) Sáu"
     assert repair_text(right).text == right
+
+
+def test_list_label_read_in_another_alphabet_is_put_back() -> None:
+    """Tesseract reads the point label "g)" as "ø)" (every one on the drawn bench pages)."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    result = repair_text("e) Báo cáo định kỳ;\nø) Thanh toán chi phí theo quy định;\nh) Lưu hồ sơ.")
+    assert result.text == "e) Báo cáo định kỳ;\ng) Thanh toán chi phí theo quy định;\nh) Lưu hồ sơ."
+    assert [(e.before, e.after) for e in result.edits] == [("ø", "g")]

@@ -21,6 +21,7 @@ from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
+from pipeline.repair.line_cues import LABEL_LOOKALIKES
 from pipeline.repair.lm import SENTENCE_STOPS, opens_sentence
 from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
 from pipeline.repair.ocr_noise import (
@@ -836,9 +837,11 @@ def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[
     right after a "d)", or right before an "e)" when no "c)" precedes it, is "đ)". The other
     way, OCR reads "d)" as "đ)": an "đ)" right after a "c)", or right before another "đ)",
     is "d)" (5 such on the 60 training pages of benchmarks/punct_noise.py, none right).
-    line index → {token index: candidate}.
+    A label Tesseract reads as a letter of another alphabet ("ø)" for "g)",
+    `line_cues.LABEL_LOOKALIKES`) is put back. line index → {token index: candidate}.
     """
     markers: list[tuple[int, int, str]] = []  # (line, token index, letter)
+    out: dict[int, dict[int, Candidate]] = {}
     for k, tokens in enumerate(tokens_per_line):
         words = [(i, t) for i, t in enumerate(tokens) if t.kind != "space"]
         if (
@@ -846,10 +849,13 @@ def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[
             and words[0][1].is_word
             and len(words[0][1].text) == 1
             and words[1][1].text == ")"
-            and words[0][1].text.lower() in _LIST_LETTERS
         ):
-            markers.append((k, words[0][0], words[0][1].text.lower()))
-    out: dict[int, dict[int, Candidate]] = {}
+            letter = words[0][1].text.lower()
+            if letter in LABEL_LOOKALIKES:  # "ø)": Tesseract's reading of "g)" ("¡" is no word)
+                letter = LABEL_LOOKALIKES[letter]
+                out[k] = {words[0][0]: Candidate((letter,), 0.0, "list")}
+            if letter in _LIST_LETTERS:
+                markers.append((k, words[0][0], letter))
     for n, (k, i, letter) in enumerate(markers):
         if letter not in ("d", "đ"):
             continue

@@ -36,7 +36,11 @@ _ROMAN_DECIMAL_RE = re.compile(
     r"^(?P<label>[IVXL]{1,6})\.(?P<sub>\d{1,2})(?:[.)]\s+(?=\S)|\s+(?=[^\W\d_]))")
 """Labels under a Roman heading, "IV.1." / "IV.24. Quy hoạch …" / "II.3 Mục tiêu" (planning
 documents number their sub-sections after the part they belong to)."""
-_LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\)\s+(?=\S)")
+_LETTER_RE = re.compile(r"^(?P<label>[a-zđø¡ï])\)\s+(?=\S)")
+LABEL_LOOKALIKES = {"ø": "g", "¡": "i", "ï": "i"}
+"""What Tesseract (`vie`, Times-like type) reads for a point label: "g)" as "ø)", "i)" as
+"¡)" or "ï)" — on the drawn pages of `bench_paragraphs.py --ocr`, all 21 "g)" were read
+"ø)" (no Vietnamese word or label starts with these letters)."""
 _ARTICLE_RE = re.compile(r"^(?P<word>Điều|Dieu|Chương|Chuong|Mục|Muc|Phần|Phan)\s+"
                          r"(?P<label>\d{1,3}|[IVXL]{1,6})\b", re.IGNORECASE)
 _VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -146,7 +150,7 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
             return Enumerator(style, parts[-1], parts[-2]), match.end()
     match = _LETTER_RE.match(text)
     if match:
-        letter = match.group("label")
+        letter = LABEL_LOOKALIKES.get(match.group("label"), match.group("label"))
         if letter in _VIETNAMESE_LETTERS:
             return Enumerator("letter", _VIETNAMESE_LETTERS.index(letter) + 1), match.end()
     article_text = text
