@@ -199,6 +199,21 @@ def _owners_of_drawn_lines(drawn: list[str], paragraphs: list[str]) -> list[int]
     return owners
 
 
+def _with_page_number(image: object, number: int, dpi: int) -> object:
+    """`image` with its page number drawn centred 1.2 cm from the top (13 pt, as the text)."""
+    from PIL import ImageDraw
+
+    from pipeline.render import font as render_font
+
+    image = image.copy()
+    font = render_font("regular", round(13 / 72 * dpi))
+    draw = ImageDraw.Draw(image)
+    text = str(number)
+    width = draw.textlength(text, font=font)
+    draw.text(((image.width - width) / 2, round(1.2 / 2.54 * dpi)), text, fill=0, font=font)
+    return image
+
+
 def build_scanned_pages(pages: list[Page], worn: bool = False,
                         per_document: int = 1) -> list[tuple[Page, object]]:
     """Each page's paragraphs drawn on A4 (first line indented 1 cm, justified, as official
@@ -235,12 +250,14 @@ def build_scanned_pages(pages: list[Page], worn: bool = False,
             drawn = [line for sheet in rendered for line in sheet.truth_lines]
             drawn_owner = _owners_of_drawn_lines(drawn, paragraphs)
             images = []
-            for sheet in rendered:
+            for number, sheet in enumerate(rendered, start=1):
                 image = sheet.image
+                if number > 1:  # official layout: the page number centred at the top
+                    image = _with_page_number(image, number, sheet.dpi)
                 if worn:
-                    number = len(out) + len(images)
-                    image = degrade(image, rotate_deg=1.2 if number % 2 else -1.2, blur=0.6,
-                                    noise=6.0, seed=number)
+                    seed = len(out) + len(images)
+                    image = degrade(image, rotate_deg=1.2 if seed % 2 else -1.2, blur=0.6,
+                                    noise=6.0, seed=seed)
                 images.append(image)
             path = Path(tmp) / f"{group[0].id}.tif"
             images[0].save(path, dpi=(rendered[0].dpi, rendered[0].dpi), save_all=True,
@@ -269,12 +286,17 @@ def score_scanned(scanned: list[tuple[Page, object]]) -> dict[str, float]:
         index = {line.id: k for k, line in enumerate(document.lines)}
         _tally_page(tally, page.owner, built, index)
         group = {line_id: n for n, p in enumerate(built) for line_id in p.line_ids}
-        position = 0
-        for sheet in document.pages[:-1]:  # the pair of lines on either side of each page turn
+        starts, position = [], 0
+        for sheet in document.pages:
+            starts.append(position)
             position += len(sheet.lines)
-            last, first = position - 1, position
-            if first >= len(page.owner) or page.owner[last] < 0 or page.owner[first] < 0:
+        for start, end in zip(starts[1:], starts[2:] + [position], strict=True):
+            # the pair at each page turn: the last text line before it, the first after it
+            before = [k for k in range(start) if page.owner[k] >= 0]
+            after = [k for k in range(start, end) if page.owner[k] >= 0]
+            if not before or not after:
                 continue
+            last, first = before[-1], after[0]
             truth_join = page.owner[last] == page.owner[first]
             got_join = group.get(document.lines[last].id) == group.get(document.lines[first].id)
             tally["page_turns"] += 1

@@ -13,7 +13,10 @@ A line is marginalia when (measured on the page's own lines, no fixed page size)
 - it sits above the top or below the bottom of the text and Tesseract doubts it
   (handwriting reads with low confidence; typed header lines read with high);
 - it is noise: no word of two or more letters that Tesseract trusts (scribbles, seal
-  rings and stamp frames read as "—~" or "ÌẠ").
+  rings and stamp frames read as "—~" or "ÌẠ");
+- it is the page number: the page's first or last line, only a number, centred over the
+  column (left in place, it sits between the two halves of a paragraph that runs on
+  from one page to the next).
 """
 
 from __future__ import annotations
@@ -78,6 +81,21 @@ def is_noise(line: Line) -> bool:
     return True
 
 
+_PAGE_NUMBER = re.compile(r"^[-–—\s]*\d{1,3}[-–—\s]*$")
+"""A page number, "2" or "- 2 -": official documents print it centred at the top of every page
+but the first (Nghị định 30/2020/NĐ-CP); Tesseract reads it confidently, so it is no noise."""
+
+
+def is_page_number(line: Line, column: tuple[int, int]) -> bool:
+    """Say whether `line` holds only a number, in a small box centred over the text column."""
+    if line.bbox is None or not _PAGE_NUMBER.match(line.text.strip()):
+        return False
+    width = column[1] - column[0]
+    centre = (line.bbox[0] + line.bbox[2]) / 2
+    return (line.bbox[2] - line.bbox[0] <= 0.2 * width
+            and abs(centre - (column[0] + column[1]) / 2) <= 0.1 * width)
+
+
 def _mean_conf(line: Line) -> float:
     confs = [w.conf for w in line.words if w.conf >= 0]
     return statistics.mean(confs) if confs else line.conf
@@ -88,11 +106,20 @@ def marginal_reasons(page: Page) -> dict[str, str]:
     lines = [line for line in page.lines if line.bbox is not None and line.text.strip()]
     reasons: dict[str, str] = {}
     column = text_column(lines)
+    if lines and (column is not None or page.width):
+        # the page's first or last line; on a page of too few lines to find the text
+        # column (a document's last, short page), centred on the sheet
+        first, last = min(lines, key=lambda x: x.bbox[1]), max(lines, key=lambda x: x.bbox[3])
+        for edge in (first, last) if first is not last else (first,):
+            if is_page_number(edge, column or (0, page.width)):
+                reasons[edge.id] = "page number"
     if column is None:
         return reasons
     inside = []
     for line in lines:
         assert line.bbox is not None
+        if line.id in reasons:
+            continue
         if _outside(line.bbox, column):
             reasons[line.id] = "outside the text column"
         elif is_noise(line):

@@ -75,6 +75,23 @@ def test_a_page_of_typed_lines_is_left_alone() -> None:
     assert text_column(page.lines) == (355, 2240)
 
 
+def test_a_centred_page_number_at_the_top_is_marginalia_but_a_table_number_is_not() -> None:
+    """Tesseract trusts a page number ("2", "- 3 -"), so it is no noise; centred and alone on
+    the page's first line, it is the page number and must not sit inside a paragraph."""
+    body = [_line(k, f"dòng văn bản số {k} của trang chạy hết khổ giấy", (355, 300 + 70 * k,
+                                                                             2240, 350 + 70 * k))
+            for k in range(2, 8)]
+    number = _line(1, "- 2 -", (1240, 150, 1360, 200))
+    page = separate_marginalia(Page(number=2, lines=[number, *body]))
+    assert [(line.text, line.role) for line in page.lines][-1] == ("- 2 -", MARGINALIA)
+    cell = _line(1, "3", (360, 150, 400, 200))  # a table's row number at the margin
+    page = separate_marginalia(Page(number=2, lines=[cell, *body]))
+    assert all(line.role == "body" for line in page.lines)
+    # a last page of one line: too few to find the column, centred on the sheet instead
+    short = Page(number=3, width=2480, lines=[_line(1, "3", (1210, 150, 1270, 200)), body[0]])
+    assert [line.role for line in separate_marginalia(short).lines] == ["body", MARGINALIA]
+
+
 def test_structure_keeps_preset_marginalia() -> None:
     from pipeline.structure import extract_structure
 
