@@ -226,8 +226,8 @@ _CLOSES_SENTENCE = TERMINAL.replace(";", "")
 
 READS_ON_EXCESS = 4.0
 """log10 margin by which a capitalised line must read better as the rest of the sentence
-before a blank line than as a new paragraph (`_cut_before_capital`); chosen on the tune
-half of `bench_paragraphs.py --page-breaks`."""
+before a blank line (or a page turn without usable boxes) than as a new paragraph
+(`_cut_before_capital`); chosen on the tune half of `bench_paragraphs.py --page-breaks`."""
 MIN_CUT_LENGTH = 40
 """A line shorter than this (a table cell, a form field, a heading) is not believed cut."""
 
@@ -247,7 +247,7 @@ def _runs_across_blank(previous: LineCues, current: LineCues) -> bool:
 
 def _cut_before_capital(previous: LineCues, current: LineCues,
                         reads_on: Callable[[str, str], float | None] | None) -> bool:
-    """Tell whether `current`, opening with a capital after one blank line, goes on with `previous`.
+    """Tell whether capitalised `current`, after a blank line or a page turn, continues `previous`.
 
     Why: a page break often falls mid-sentence before a capitalised word ("… theo quy định
     của" + blank + "Chính phủ …", "… giao cho Ủy ban" + "Nhân dân tỉnh …"), and no layout
@@ -383,7 +383,8 @@ def build_paragraphs(source: Document | Sequence[Line] | Sequence[str],
     `is_known(word)` decides whether a hyphenated word is a dictionary word (default: the
     project lexicon; None or False keeps the hyphen). `reads_on(a, b)`: how much better
     (log10) line b reads as going on with a's sentence than as a new paragraph (default: the
-    accent-free LM; None: a blank line is crossed only by a line opening in lowercase).
+    accent-free LM; None: a blank line, or a page turn without boxes, is crossed only by a
+    line opening in lowercase).
     """
     checker = is_known or _known_word
     if isinstance(source, Document):
