@@ -36,6 +36,7 @@ line-end hyphen).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -103,17 +104,24 @@ def paragraph_kind(cues: LineCues, text: str) -> str:
     return "paragraph"
 
 
-def _reads_on(a: str, b: str) -> float | None:
-    """`line_links.reads_on` with the reorderer's accent-free LM; None when it is unavailable."""
+@functools.cache
+def _boundary_lm() -> tuple[Any, Callable[[str], list[str]]] | None:
+    """Look up the reorderer's accent-free LM and tokenizer once; None when unavailable."""
     try:
-        from pipeline.repair.line_links import reads_on
         from pipeline.repair.reorder import default_boundary_lm
 
-        lm, tokenize = default_boundary_lm()
-        return reads_on(lm, tokenize, a, b)
+        return default_boundary_lm()
     except Exception as error:  # a missing model must not stop paragraph building
         log.debug("language model unavailable: %s", error)
         return None
+
+
+def _reads_on(a: str, b: str) -> float | None:
+    """`line_links.reads_on` with the reorderer's accent-free LM; None when it is unavailable."""
+    from pipeline.repair.line_links import reads_on
+
+    loaded = _boundary_lm()
+    return None if loaded is None else reads_on(*loaded, a, b)
 
 
 def _known_word(word: str) -> bool | None:

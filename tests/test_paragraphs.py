@@ -68,10 +68,10 @@ def test_a_bare_number_after_a_closed_line_is_not_glued_to_it() -> None:
     assert [p.line_ids for p in paragraphs] == [["l1"], ["l2"], ["l3"], ["l4", "l5", "l6"]]
 
 
-def _scanned(rows: list[tuple[int, int, str]]) -> list[Line]:
+def _scanned(rows: list[tuple[int, int, str]], page: int = 1) -> list[Line]:
     """OCR'd lines of one text block: (left, right, text), 70 px apart, 50 px high."""
-    return [Line(id=f"p1-l{n}", text=text, bbox=(left, 100 + 70 * n, right, 150 + 70 * n), block=3)
-            for n, (left, right, text) in enumerate(rows)]
+    return [Line(id=f"p{page}-l{n}", text=text, bbox=(left, 100 + 70 * n, right, 150 + 70 * n),
+                 block=3) for n, (left, right, text) in enumerate(rows)]
 
 
 def test_indented_first_lines_decide_paragraphs_on_an_ocr_page() -> None:
@@ -92,11 +92,9 @@ def test_indented_first_lines_decide_paragraphs_on_an_ocr_page() -> None:
     assert [len(p.line_ids) for p in as_text] != [3, 2, 2]  # without boxes, text cues miss it
 
 
-def _sheet(number: int, rows: list[tuple[int, int, str]], role: str = "body") -> Page:
+def _sheet(number: int, rows: list[tuple[int, int, str]]) -> Page:
     """One scanned page of `_scanned` lines, ids p{number}-l{n}."""
-    lines = [Line(id=f"p{number}-l{n}", text=text, bbox=(left, 100 + 70 * n, right, 150 + 70 * n),
-                  block=3, role=role) for n, (left, right, text) in enumerate(rows)]
-    return Page(number=number, lines=lines)
+    return Page(number=number, lines=_scanned(rows, page=number))
 
 
 def test_at_a_page_turn_the_boxes_decide_whatever_the_first_letter() -> None:
