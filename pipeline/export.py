@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline import archival
 from pipeline.atomic import write_text_atomic
 from pipeline.document import Document
+from pipeline.layout import PAGE_NUMBER
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,8 @@ def document_text(document: Document) -> str:
     """The repaired text in reading order: paragraphs when rebuilt, else the lines."""
     if document.paragraphs:
         return "\n".join("\n" * int(paragraph.get("blank_before", 0)) + paragraph["text"]
-                         for paragraph in document.paragraphs).strip("\n") + "\n"
+                         for paragraph in document.paragraphs
+                         if paragraph.get("kind") != PAGE_NUMBER).strip("\n") + "\n"
     return document.text().rstrip() + "\n"
 
 

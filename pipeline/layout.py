@@ -30,6 +30,8 @@ from pipeline.document import Line, Page
 log = logging.getLogger(__name__)
 
 MARGINALIA = "marginalia"
+PAGE_NUMBER = "page number"
+"""Kind of a marginalia paragraph that only holds a number: the plain text leaves it out."""
 EDGE_LINE_CONFIDENCE = 60.0
 """Above/below the text, a line with mean word confidence under this is handwriting."""
 TRUSTED_WORD = 50.0
@@ -86,9 +88,18 @@ _PAGE_NUMBER = re.compile(r"^[-–—\s]*\d{1,3}[-–—\s]*$")
 but the first (Nghị định 30/2020/NĐ-CP); Tesseract reads it confidently, so it is no noise."""
 
 
+def looks_like_page_number(text: str) -> bool:
+    """Say whether `text` is only a number ("2", "- 2 -"): what a page number reads as.
+
+    Alone it proves nothing (a table cell, a line of a list); `is_page_number` adds where
+    it sits, and a marginalia line (already set apart by its place) that reads so is one.
+    """
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
 def is_page_number(line: Line, column: tuple[int, int]) -> bool:
     """Say whether `line` holds only a number, in a small box centred over the text column."""
-    if line.bbox is None or not _PAGE_NUMBER.match(line.text.strip()):
+    if line.bbox is None or not looks_like_page_number(line.text):
         return False
     width = column[1] - column[0]
     centre = (line.bbox[0] + line.bbox[2]) / 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.document import Document
+from pipeline.layout import looks_like_page_number
 
 HEADING_KINDS = ("part", "chapter", "section", "roman", "article")
 
@@ -108,8 +109,9 @@ def render_markdown(doc: Document) -> str:
         out.append("|---|---|")
         out.extend(f"| {k} | {_escape_cell(v)} |" for k, v in rows)
         out.append("")
-    if s.get("marginalia"):
-        out.append("> Ghi chú bên lề: " + " · ".join(m["text"] for m in s["marginalia"]) + "\n")
+    notes = [m["text"] for m in s.get("marginalia") or [] if not looks_like_page_number(m["text"])]
+    if notes:  # page numbers are the print's, not notes (they stay in document.json)
+        out.append("> Ghi chú bên lề: " + " · ".join(notes) + "\n")
     if not s:
         out.append(doc.text())
         return "\n".join(out).rstrip() + "\n"

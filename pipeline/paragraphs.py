@@ -19,7 +19,10 @@ a page turn (the next sheet's first line): an indented line opens a paragraph, a
 margin after a full line continues it, whatever its first letter; where a page has no usable
 boxes, a page turn is crossed as a blank line is (lowercase, or the language model). Lines
 `pipeline.layout` marked as marginalia (page numbers, a clerk's notes, put after their page's
-text) are paragraphs of their own that the text runs on past. A hyphen at a
+text) are paragraphs of their own that the text runs on past, of kind "page number" or
+"marginalia"; the plain text (text.txt) leaves page numbers out — they are the print's, not
+the directive's, and would stand between the halves of a paragraph read across a page turn
+— while document.json keeps them with their line ids. A hyphen at a
 line end glued to a letter ("trách-" + "nhiệm") is removed when the joined word is known
 to the lexicon (recorded as an Edit of kind "hyphenation"); otherwise the two parts are
 glued keeping the hyphen ("Covid-" + "19").
@@ -44,7 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.document import Document, Edit, Line
-from pipeline.layout import MARGINALIA
+from pipeline.layout import MARGINALIA, PAGE_NUMBER, looks_like_page_number
 from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues
 from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
@@ -337,8 +340,8 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             # a page number or a clerk's note (pipeline.layout put it after its page's text):
             # a paragraph of its own, and the text may run on past it onto the next page
             text = line.text.strip()
-            out.append(Paragraph(text=text, line_ids=[line.id],
-                                 kind=paragraph_kind(cues[index], text), blank_before=blank))
+            kind = PAGE_NUMBER if looks_like_page_number(text) else MARGINALIA
+            out.append(Paragraph(text=text, line_ids=[line.id], kind=kind, blank_before=blank))
             firsts.append(index)
             blank = 0
             continue
@@ -415,5 +418,9 @@ def build_paragraphs(source: Document | Sequence[Line] | Sequence[str],
 
 
 def render_paragraphs(paragraphs: Sequence[Paragraph]) -> str:
-    """Plain text: one paragraph per line, with the blank lines that preceded each kept."""
-    return "\n".join("\n" * p.blank_before + p.text for p in paragraphs) + "\n"
+    """Render plain text: a paragraph per line, blank lines before each kept.
+
+    Page numbers are left out (see the module docstring).
+    """
+    return "\n".join("\n" * p.blank_before + p.text for p in paragraphs
+                     if p.kind != PAGE_NUMBER) + "\n"

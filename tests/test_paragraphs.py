@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.document import Document, Line, Page
+from pipeline.export import document_text
+from pipeline.markdown import render_markdown
 from pipeline.paragraphs import build_paragraphs, render_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +138,27 @@ def test_at_a_page_turn_without_boxes_the_lm_decides_and_a_page_number_is_steppe
     assert [p.line_ids for p in paragraphs] == [["p1-l1", "p2-l1", "p3-l1"], ["p2-l2"], ["p3-l2"]]
     without_lm = build_paragraphs(document, is_known=lambda word: None, reads_on=None)
     assert [p.line_ids for p in without_lm][0] == ["p1-l1"]
+
+
+def test_page_numbers_stay_in_the_json_but_not_in_the_plain_text() -> None:
+    page1 = [Line(id="p1-l1", text="Các cơ quan, đơn vị thực hiện chế độ báo cáo định kỳ theo quy"),
+             Line(id="p1-l2", text="Trình đ/c Giám đốc", role="marginalia")]  # a clerk's note
+    page2 = [Line(id="p2-l1", text="định và gửi về Sở Nội vụ trước ngày 15 tháng 12."),
+             Line(id="p2-l2", text="- 2 -", role="marginalia")]  # pipeline.layout put it last
+    document = Document(source="t", kind="pdf", pages=[Page(number=1, lines=page1),
+                                                        Page(number=2, lines=page2)])
+    paragraphs = build_paragraphs(document, is_known=lambda word: None, reads_on=None)
+    assert [(p.line_ids, p.kind) for p in paragraphs] == [
+        (["p1-l1", "p2-l1"], "paragraph"), (["p1-l2"], "marginalia"), (["p2-l2"], "page number")]
+    assert document.paragraphs[2] == {"text": "- 2 -", "line_ids": ["p2-l2"],
+                                      "kind": "page number", "blank_before": 0}
+    expected = ("Các cơ quan, đơn vị thực hiện chế độ báo cáo định kỳ theo quy định và gửi về Sở"
+                " Nội vụ trước ngày 15 tháng 12.\nTrình đ/c Giám đốc\n")
+    assert render_paragraphs(paragraphs) == expected
+    assert document_text(document) == expected
+    document.structure = {"marginalia": [{"text": "Trình đ/c Giám đốc", "line_id": "p1-l2"},
+                                         {"text": "- 2 -", "line_id": "p2-l2"}]}
+    assert "> Ghi chú bên lề: Trình đ/c Giám đốc\n" in render_markdown(document)
 
 
 def test_a_page_that_indents_only_its_dashes_keeps_the_text_cues() -> None:
