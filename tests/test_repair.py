@@ -717,6 +717,59 @@ def test_document_codes_misread_by_ocr_are_put_right_and_others_kept() -> None:
     assert all(e.kind == "normalize" for e in result.edits)
 
 
+def test_section_numerals_misread_by_ocr_are_put_back_in_sequence() -> None:
+    """'IL.QUY ĐỊNH' is section I; a second 'II.' before 'IV.' is III; '1H.' is III; typed kept."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = (
+        "IL.QUY ĐỊNH CHUNG\nCác cơ quan thực hiện theo quy định.\nII. TRÁCH NHIỆM CỦA CÁC SỞ\n"
+        "Sở Nội vụ chủ trì.\nII. KINH PHÍ THỰC HIỆN\nNgân sách tỉnh bảo đảm.\n"
+        "IV, ĐIỀU KHOẢN THI HÀNH"
+    )
+    result = repair_text(text, word_confidences=_ocr_words(text, 95.0))
+    assert [line for line in result.text.split("\n") if line.isupper()] == [
+        "I. QUY ĐỊNH CHUNG", "II. TRÁCH NHIỆM CỦA CÁC SỞ", "III. KINH PHÍ THỰC HIỆN",
+        "IV. ĐIỀU KHOẢN THI HÀNH"]
+    assert all(e.kind == "normalize" for e in result.edits)
+    worn = "I. QUY ĐỊNH CHUNG\nII. TRÁCH NHIỆM\n1H. KINH PHÍ THỰC HIỆN"
+    assert repair_text(worn, word_confidences=_ocr_words(worn, 95.0)).text.endswith(
+        "\nIII. KINH PHÍ THỰC HIỆN")
+    assert repair_text(text).text == text  # typed text: numbered as written
+    # out of sequence, nothing to go by: a lone "X," or a later "L." is left alone
+    other = "X, CỘNG HÒA XÃ HỘI CHỦ NGHĨA\nL. NGUYỄN VĂN AN"
+    assert repair_text(other, word_confidences=_ocr_words(other, 95.0)).text == other
+    # "1." is a Roman "I." only when the next heading is "II.": arabic headings stay
+    arabic = "1. MỤC ĐÍCH, YÊU CẦU\nCác cơ quan thực hiện.\n2. NHIỆM VỤ CỤ THỂ"
+    assert repair_text(arabic, word_confidences=_ocr_words(arabic, 95.0)).text == arabic
+    roman = arabic.replace("2. NHIỆM", "II. NHIỆM")
+    assert repair_text(roman, word_confidences=_ocr_words(roman, 95.0)).text.startswith("I. MỤC")
+
+
+def test_section_numerals_are_decoded_as_a_sequence() -> None:
+    """Stems dropped in a row are put back; a skipped section or a lone heading stays."""
+    import doctest
+
+    from pipeline.repair import section_numerals
+    from pipeline.repair.section_numerals import section_numeral_fixes
+    from pipeline.repair.tokens import tokenize
+
+    def fixed(*labels: str) -> list[str]:
+        lines = [tokenize(f"{label} TIÊU ĐỀ MỤC SỐ {n}") for n, label in enumerate(labels)]
+        fixes = section_numeral_fixes(lines)
+        return ["".join(fixes.get(k, {}).get(i, (t.text, ""))[0] for i, t in enumerate(tokens))
+                .split(" ")[0] for k, tokens in enumerate(lines)]
+
+    assert fixed("I.", "I.", "II.", "IV.") == ["I.", "II.", "III.", "IV."]
+    assert fixed("I.", "II.", "IV.") == ["I.", "II.", "IV."]  # as the author numbered them
+    assert fixed("I.", "IIIL", "III.") == ["I.", "II.", "III."]  # dot read "L", a stem added
+    assert fixed("IV.") == ["IV."]
+    glued = [tokenize("I.NHIỆM VỤ CHUNG"), tokenize("V.I.LÊNIN TOÀN TẬP")]
+    assert section_numeral_fixes(glued) == {
+        0: {1: (". ", "'.' of a section numeral glued to the heading")}}  # initials stay
+    assert doctest.testmod(section_numerals).failed == 0
+
+
 def test_noise_edits_never_overlap_on_junk_lines() -> None:
     """Runs, stray letters and marks side by side (as worn scans give them) never collide.
 

@@ -44,6 +44,7 @@ from pipeline.repair.resources import (
     load_resources,
     to_style,
 )
+from pipeline.repair.section_numerals import section_numeral_fixes
 from pipeline.repair.tokens import CasePattern, Token, apply_case, case_pattern, tokenize
 
 log = logging.getLogger(__name__)
@@ -501,11 +502,15 @@ class RepairEngine:
         forced_by_line = list_letter_fixes(tokens_per_line)
         is_syllable = self.inventory.is_syllable
         fixes_per_line = [normalize_punctuation(t, is_syllable) for t in tokens_per_line]
-        for fixes, line_confs, t in zip(fixes_per_line, confs, tokens_per_line, strict=True):
+        numerals = section_numeral_fixes(
+            [t if line_confs else [] for t, line_confs in zip(tokens_per_line, confs, strict=True)])
+        for k, (fixes, line_confs, t) in enumerate(
+                zip(fixes_per_line, confs, tokens_per_line, strict=True)):
             if line_confs:  # OCR text
                 fixes.update(numbered_item_fixes(t))
                 fixes.update(list_c_fixes(t))
                 fixes.update(code_fixes(t))
+                fixes.update(numerals.get(k, {}))
 
         def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None

@@ -111,10 +111,11 @@ def roman_value(label: str) -> int:
             return 0
         total = total - value if value < previous else total + value
         previous = max(previous, value)
-    return total if _to_roman(total) == label.upper() else 0
+    return total if to_roman(total) == label.upper() else 0
 
 
-def _to_roman(value: int) -> str:
+def to_roman(value: int) -> str:
+    """Write `value` (1-49) as a Roman numeral: the inverse of `roman_value`."""
     parts = [(40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
     out = ""
     for size, symbol in parts:
