@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from dev_pages import DEGRADATIONS  # noqa: E402
 
 from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split  # noqa: E402
+from pipeline.repair.line_cues import POINT_LETTERS as LETTERS  # noqa: E402
 from pipeline.repair.line_cues import to_roman  # noqa: E402
 
 SEED = 20261128
@@ -42,6 +43,54 @@ _CAPS_TITLE = re.compile(r"^[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,\-]{8,60}$")
 def build_documents(count: int, seed: int = SEED) -> list[list[str]]:
     """Paragraph lists "I. TITLE", prose, prose, "II. TITLE" … from held-out documents."""
     rng = random.Random(seed)
+    titles, prose = _heldout_text()
+    documents = []
+    for number in range(count):
+        source = prose[number % len(prose)]
+        paragraphs: list[str] = []
+        for section in range(1, rng.randrange(4, 7) + 1):
+            paragraphs.append(f"{to_roman(section)}. {rng.choice(titles)}")
+            paragraphs.extend(rng.sample(source, rng.randrange(1, 3)))
+        documents.append(paragraphs)
+    return documents
+
+
+POINT_LETTERS = LETTERS[:13]
+"""Point labels a) … n), in order (the Vietnamese alphabet without f, j, w, z)."""
+
+
+def build_point_documents(count: int, seed: int = SEED) -> list[list[str]]:
+    """Paragraph lists of lettered points "a) …;" "b) …;" (6-13 a group) from held-out prose."""
+    rng = random.Random(seed + 1)
+    documents = []
+    _, prose = _heldout_text()
+    for number in range(count):
+        starts: dict[str, str] = {}  # each sentence once: a point's line is found by its words
+        for paragraph in prose[number % len(prose)]:
+            for sentence in paragraph.split(". "):
+                sentence = sentence.strip().rstrip(".:;")
+                words = sentence.split()
+                if 40 <= len(sentence) <= 240 and "_" not in sentence and \
+                        sum(w[0].isupper() for w in words) < 0.4 * len(words):
+                    starts.setdefault(sentence[:60], sentence)  # prose, not a table's cells
+        sentences = sorted(starts.values())
+        rng.shuffle(sentences)
+        paragraphs: list[str] = []
+        for group in range(1, rng.randrange(2, 4) + 1):
+            if not sentences:
+                break
+            paragraphs.append(f"{group}. {sentences.pop()}:")
+            for letter in POINT_LETTERS[:rng.randrange(6, len(POINT_LETTERS) + 1)]:
+                if not sentences:
+                    break
+                text = sentences.pop()
+                paragraphs.append(f"{letter}) {text[0].upper()}{text[1:]};")
+        documents.append(paragraphs)
+    return documents
+
+
+def _heldout_text() -> tuple[list[str], list[list[str]]]:
+    """Capitals lines (titles) and, per document, prose paragraphs of the held-out documents."""
     corpus = default_corpus_dir()
     if corpus is None:
         raise SystemExit("bench_headings: no corpus (set VIDOC_CORPUS)")
@@ -59,21 +108,15 @@ def build_documents(count: int, seed: int = SEED) -> list[list[str]]:
                           and line[0].isupper() and not line.isupper()]
             if len(paragraphs) >= 6:
                 prose.append(paragraphs)
-    titles = sorted(set(titles))
-    documents = []
-    for number in range(count):
-        source = prose[number % len(prose)]
-        paragraphs: list[str] = []
-        for section in range(1, rng.randrange(4, 7) + 1):
-            paragraphs.append(f"{to_roman(section)}. {rng.choice(titles)}")
-            paragraphs.extend(rng.sample(source, rng.randrange(1, 3)))
-        documents.append(paragraphs)
-    return documents
+    return sorted(set(titles)), prose
 
 
-def _right(text: str, numeral: str, title: str) -> bool:
-    """Tell whether an output line is the heading: numeral, '. ', the title's first word."""
-    return text.startswith(f"{numeral}. {title.split()[0]}")
+_LABELLED = re.compile(r"^(?:([IVX]+)\.|([a-zđ])\)) (.+)$")
+
+
+def _right(text: str, label: str) -> bool:
+    """Tell whether a line (found by its title's words) opens with the label and a space."""
+    return text.startswith(f"{label} ")
 
 
 def run(documents: list[list[str]], condition: str, show: bool = False) -> dict[str, int]:
@@ -97,22 +140,30 @@ def run(documents: list[list[str]], condition: str, show: bool = False) -> dict[
             document = repair_stage(read_document(path, settings), settings)
             lines = document.lines
             for paragraph in paragraphs:
-                numeral, _, title = paragraph.partition(". ")
-                if not re.fullmatch(r"[IVX]+", numeral):
+                labelled = _LABELLED.match(paragraph)
+                if labelled is None:
                     continue
+                numeral = labelled.group(1) + "." if labelled.group(1) else labelled.group(2) + ")"
+                title = labelled.group(3)
+                if len(title) > 60:  # a point's text: find its line by the first words
+                    title = title[:60].rsplit(" ", 1)[0]
                 tally["headings"] += 1
-                best = max(lines, key=lambda line: ratio(title, line.text[-len(title) - 2:]),
-                           default=None)
-                if best is None or ratio(title, best.text[-len(title) - 2:]) < 70:
+                def similarity(line: object, title: str = title, numeral: str = numeral) -> float:
+                    start = len(numeral) + 1 if numeral.endswith(")") else -len(title) - 2
+                    text = line.text[start:start + len(title)] if start > 0 else line.text[start:]
+                    return ratio(title, text)
+
+                best = max(lines, key=similarity, default=None)
+                if best is None or similarity(best) < 70:
                     continue
                 tally["found"] += 1
-                read = _right(best.original_text or best.text, numeral, title)
-                repaired = _right(best.text, numeral, title)
+                read = _right(best.original_text or best.text, numeral)
+                repaired = _right(best.text, numeral)
                 tally["as read"] += read
                 tally["after repair"] += repaired
                 tally["broken"] += read and not repaired
                 if show and not repaired:
-                    print(f"  {condition} doc{number} {numeral}: "
+                    print(f"  {condition} doc{number} {numeral}{' BROKEN' if read else ''}: "
                           f"{(best.original_text or best.text)[:40]!r} -> {best.text[:40]!r}")
     return tally
 
@@ -123,10 +174,13 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=24)
     parser.add_argument("--conditions", default="scan,fax,lowres150")
     parser.add_argument("--show", action="store_true", help="print the headings still wrong")
+    parser.add_argument("--points", action="store_true",
+                        help="lettered points a) b) c) … instead of Roman section headings")
     args = parser.parse_args()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    documents = build_documents(args.documents)
-    print("| scan | headings (found) | numeral right as OCR read it | after repair | broken |")
+    documents = (build_point_documents if args.points else build_documents)(args.documents)
+    what = "points" if args.points else "headings"
+    print(f"| scan | {what} (found) | label right as OCR read it | after repair | broken |")
     print("|---|---|---|---|---|")
     for condition in args.conditions.split(","):
         started = time.perf_counter()

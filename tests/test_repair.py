@@ -770,6 +770,27 @@ def test_section_numerals_are_decoded_as_a_sequence() -> None:
     assert doctest.testmod(section_numerals).failed == 0
 
 
+def test_point_labels_misread_by_ocr_are_put_back_in_sequence() -> None:
+    """'¡)' and '1)' between 'h)' and 'k)' are i); 'đd)' after 'c)' is d); 'b}' is b)."""
+    import doctest
+
+    from pipeline.repair import point_labels, repair_text
+
+    _engine()
+    points = ["a) Lập kế hoạch;", "b} Tổ chức thực hiện;", "c) Kiểm tra;", "đd) Báo cáo;",
+              "đ) Tổng kết;", "e) Khen thưởng;", "g) Lưu trữ;", "h) Công khai;",
+              "¡) Tiếp nhận;", "k) Giải quyết;", "1) Theo dõi;"]
+    text = "\n".join(points)
+    result = repair_text(text, word_confidences=_ocr_words(text, 95.0))
+    assert [line.split(")")[0] for line in result.text.split("\n")] == list("abcdđeghikl")
+    typed = repair_text(text).text.split("\n")  # typed text: these labels as written
+    assert (typed[1], typed[8], typed[10]) == (points[1], points[8], points[10])
+    # outside a run nothing is changed: a lone "1)", an arabic list, capitals "A) B)"
+    for other in ("1) Theo dõi;\nNội dung khác.", "1) Một;\n2) Hai;\n3) Ba;", "A) Một;\nB) Hai;"):
+        assert repair_text(other, word_confidences=_ocr_words(other, 95.0)).text == other
+    assert doctest.testmod(point_labels).failed == 0
+
+
 def test_noise_edits_never_overlap_on_junk_lines() -> None:
     """Runs, stray letters and marks side by side (as worn scans give them) never collide.
 

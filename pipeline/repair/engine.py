@@ -21,7 +21,7 @@ from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
-from pipeline.repair.line_cues import LABEL_LOOKALIKES
+from pipeline.repair.line_cues import LABEL_LOOKALIKES, POINT_LETTERS
 from pipeline.repair.lm import SENTENCE_STOPS, opens_sentence
 from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
 from pipeline.repair.ocr_noise import (
@@ -34,6 +34,7 @@ from pipeline.repair.ocr_noise import (
     numbered_item_fixes,
     stray_letter,
 )
+from pipeline.repair.point_labels import point_label_fixes
 from pipeline.repair.punctuation import glued_mark_candidates, lone_run_candidates
 from pipeline.repair.resources import (
     CachedLM,
@@ -502,8 +503,12 @@ class RepairEngine:
         forced_by_line = list_letter_fixes(tokens_per_line)
         is_syllable = self.inventory.is_syllable
         fixes_per_line = [normalize_punctuation(t, is_syllable) for t in tokens_per_line]
-        numerals = section_numeral_fixes(
-            [t if line_confs else [] for t, line_confs in zip(tokens_per_line, confs, strict=True)])
+        ocr_lines = [t if line_confs else [] for t, line_confs in zip(tokens_per_line, confs,
+                                                                      strict=True)]
+        numerals = section_numeral_fixes(ocr_lines)
+        points, decided = point_label_fixes(ocr_lines)
+        for k in decided:  # the sequence decoder read these labels (OCR lines)
+            forced_by_line.pop(k, None)
         for k, (fixes, line_confs, t) in enumerate(
                 zip(fixes_per_line, confs, tokens_per_line, strict=True)):
             if line_confs:  # OCR text
@@ -511,6 +516,7 @@ class RepairEngine:
                 fixes.update(list_c_fixes(t))
                 fixes.update(code_fixes(t))
                 fixes.update(numerals.get(k, {}))
+                fixes.update(points.get(k, {}))
 
         def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None
@@ -832,7 +838,6 @@ _SPECKS = set(":._`")
 _CLAUSE_END = set(".;:,!?")
 
 
-_LIST_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
 
 def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[int, Candidate]]:
@@ -859,7 +864,7 @@ def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[
             if letter in LABEL_LOOKALIKES:  # "ø)": Tesseract's reading of "g)" ("¡" is no word)
                 letter = LABEL_LOOKALIKES[letter]
                 out[k] = {words[0][0]: Candidate((letter,), 0.0, "list")}
-            if letter in _LIST_LETTERS:
+            if letter in POINT_LETTERS:
                 markers.append((k, words[0][0], letter))
     for n, (k, i, letter) in enumerate(markers):
         if letter not in ("d", "đ"):

@@ -43,7 +43,7 @@ LABEL_LOOKALIKES = {"ø": "g", "¡": "i", "ï": "i"}
 "ø)" (no Vietnamese word or label starts with these letters)."""
 _ARTICLE_RE = re.compile(r"^(?P<word>Điều|Dieu|Chương|Chuong|Mục|Muc|Phần|Phan)\s+"
                          r"(?P<label>\d{1,3}|[IVXL]{1,6})\b", re.IGNORECASE)
-_VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
+POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
 """Point labels of legal texts follow the Vietnamese alphabet: a) b) c) d) đ) e) g) …"""
 _INLINE_FIRST_RE = re.compile(r"\s(?:(?P<letter>a\))|(?P<arabic>1\.))\s+(?=[^\W\d_])")
 """A first sub-label inside a labelled line ("… Xếp loại a) Loại tốt"), followed by a word."""
@@ -152,8 +152,8 @@ def find_enumerator(text: str) -> tuple[Enumerator | None, int]:
     match = _LETTER_RE.match(text)
     if match:
         letter = LABEL_LOOKALIKES.get(match.group("label"), match.group("label"))
-        if letter in _VIETNAMESE_LETTERS:
-            return Enumerator("letter", _VIETNAMESE_LETTERS.index(letter) + 1), match.end()
+        if letter in POINT_LETTERS:
+            return Enumerator("letter", POINT_LETTERS.index(letter) + 1), match.end()
     article_text = text
     match = _ARTICLE_RE.match(text)
     misread = None if match else _misread_article_word(text)

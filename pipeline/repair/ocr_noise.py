@@ -132,7 +132,7 @@ def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
     for i, token in enumerate(tokens[:-1]):
         if (
-            token.text in _C_LOOKALIKES
+            token.text in C_LOOKALIKES
             and tokens[i + 1].text == ")"
             and (i == 0 or tokens[i - 1].kind == "space")
         ):
@@ -140,7 +140,7 @@ def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
     return out
 
 
-_C_LOOKALIKES = {"€", "©", "¢"}
+C_LOOKALIKES = {"€", "©", "¢"}
 
 
 def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
