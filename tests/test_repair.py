@@ -750,7 +750,7 @@ def test_section_numerals_are_decoded_as_a_sequence() -> None:
     """Stems dropped in a row are put back; a skipped section or a lone heading stays."""
     import doctest
 
-    from pipeline.repair import section_numerals
+    from pipeline.repair import label_sequence, section_numerals
     from pipeline.repair.section_numerals import section_numeral_fixes
     from pipeline.repair.tokens import tokenize
 
@@ -768,6 +768,7 @@ def test_section_numerals_are_decoded_as_a_sequence() -> None:
     assert section_numeral_fixes(glued) == {
         0: {1: (". ", "'.' of a section numeral glued to the heading")}}  # initials stay
     assert doctest.testmod(section_numerals).failed == 0
+    assert doctest.testmod(label_sequence).failed == 0
 
 
 def test_point_labels_misread_by_ocr_are_put_back_in_sequence() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.repair.label_sequence import decode, in_run
 from pipeline.repair.line_cues import LABEL_LOOKALIKES, POINT_LETTERS
 from pipeline.repair.ocr_noise import C_LOOKALIKES
 from pipeline.repair.tokens import Token
@@ -41,8 +42,6 @@ SIMILAR: dict[str, tuple[str, ...]] = {
 """Letters of a similar shape that OCR exchanges (cost 1)."""
 LOOKALIKE_COST = 0.5
 SIMILAR_COST = 1.0
-RESTART_COST = 1.5
-JUMP_COST = 3.0
 
 
 @dataclass
@@ -95,30 +94,6 @@ def _point(k: int, tokens: list[Token]) -> Point | None:
     return Point(k, words[0], found, ALPHABET.index(label) if label in ALPHABET else -1)
 
 
-def _step(previous: int | None, value: int) -> float:
-    if previous is None:
-        return 0.0 if value == 0 else 1.0
-    if value == previous + 1:
-        return 0.0
-    return RESTART_COST if value == 0 else JUMP_COST
-
-
-def decode(points: Sequence[Point]) -> list[int]:
-    """Find the most probable letter of each point (Viterbi over readings and steps)."""
-    if not points:
-        return []
-    best: dict[int, tuple[float, list[int]]] = {
-        v: (cost + _step(None, v), [v]) for v, cost in points[0].readings.items()}
-    for point in points[1:]:
-        following: dict[int, tuple[float, list[int]]] = {}
-        for value, cost in point.readings.items():
-            total, path = min(((c + _step(p, value), path) for p, (c, path) in best.items()),
-                              key=lambda item: item[0])
-            following[value] = (total + cost, [*path, value])
-        best = following
-    return min(best.values(), key=lambda item: item[0])[1]
-
-
 def point_label_fixes(
         lines: Sequence[list[Token]]) -> tuple[dict[int, dict[int, tuple[str, str]]], set[int]]:
     """Find the point labels to mend: line → {token index: (letter, reason)}, and decided lines.
@@ -128,12 +103,11 @@ def point_label_fixes(
     there. Lines to leave out (typed text) are passed as empty token lists.
     """
     points = [p for k, tokens in enumerate(lines) if (p := _point(k, tokens)) is not None]
-    values = decode(points)
+    values = decode([item.readings for item in points], first=0)
     out: dict[int, dict[int, tuple[str, str]]] = {}
     decided: set[int] = set()
     for n, (point, value) in enumerate(zip(points, values, strict=True)):
-        if not ((n > 0 and values[n - 1] == value - 1)
-                or (n + 1 < len(values) and values[n + 1] == value + 1)):
+        if not in_run(values, n):
             continue  # not inside a run of points: nothing to go by
         decided.add(point.line)
         tokens = lines[point.line]

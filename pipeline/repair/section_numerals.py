@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.repair.label_sequence import decode, in_run
 from pipeline.repair.line_cues import roman_value, to_roman
 from pipeline.repair.tokens import Token
 
@@ -34,8 +35,6 @@ _STEMS_ONLY = re.compile(r"^[I1|l]{1,3}L?$")
 """A numeral without its dot must be all stems ("II", "IIIL"): "VI", "XI" open words."""
 LOOKALIKE_COST = 0.5
 STEM_COST = 1.0
-RESTART_COST = 1.5
-JUMP_COST = 3.0
 MAX_VALUE = 20
 
 
@@ -111,30 +110,6 @@ def _heading(k: int, tokens: list[Token]) -> Heading | None:
     return Heading(k, words[0], mark, found, roman_value(label.text) if label.text.isupper() else 0)
 
 
-def _step(previous: int | None, value: int) -> float:
-    if previous is None:
-        return 0.0 if value == 1 else STEM_COST
-    if value == previous + 1:
-        return 0.0
-    return RESTART_COST if value == 1 else JUMP_COST
-
-
-def decode(headings: Sequence[Heading]) -> list[int]:
-    """Find the most probable numeral of each heading (Viterbi over readings and steps)."""
-    if not headings:
-        return []
-    best: dict[int, tuple[float, list[int]]] = {
-        v: (cost + _step(None, v), [v]) for v, cost in headings[0].readings.items()}
-    for heading in headings[1:]:
-        following: dict[int, tuple[float, list[int]]] = {}
-        for value, cost in heading.readings.items():
-            total, path = min(((c + _step(p, value), path) for p, (c, path) in best.items()),
-                              key=lambda item: item[0])
-            following[value] = (total + cost, [*path, value])
-        best = following
-    return min(best.values(), key=lambda item: item[0])[1]
-
-
 def section_numeral_fixes(lines: Sequence[list[Token]]) -> dict[int, dict[int, tuple[str, str]]]:
     """Line index → {token index: (replacement, reason)} for the section numerals to mend.
 
@@ -148,11 +123,10 @@ def section_numeral_fixes(lines: Sequence[list[Token]]) -> dict[int, dict[int, t
                 or (n == 0 and len(found) > 1 and found[1].written > 0
                     and not lines[found[1].line][found[1].label].text.isdigit())]
     out: dict[int, dict[int, tuple[str, str]]] = {}
-    values = decode(headings)
+    values = decode([item.readings for item in headings], first=1)
     for n, (heading, value) in enumerate(zip(headings, values, strict=True)):
         tokens = lines[heading.line]
-        if not ((n > 0 and values[n - 1] == value - 1)
-                or (n + 1 < len(values) and values[n + 1] == value + 1)):
+        if not in_run(values, n):
             # not in a run of sections ("X," then "L. NGUYỄN"): nothing to go by, but a
             # well-formed numeral's dot glued to its title ("I.MỤC ĐÍCH") is still a dot
             mark = heading.mark
