@@ -838,8 +838,6 @@ _SPECKS = set(":._`")
 _CLAUSE_END = set(".;:,!?")
 
 
-
-
 def list_letter_fixes(tokens_per_line: Sequence[list[Token]]) -> dict[int, dict[int, Candidate]]:
     """Lines starting "d)" or "đ)" whose letter the list sequence says is the other one.
 

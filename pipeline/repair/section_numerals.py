@@ -12,7 +12,9 @@ Where the best sequence differs from what is written, the label is rewritten (an
 put back) — only inside a run, where the heading before or after it is its neighbour
 numeral. A numeral written well and fitting the sequence is never touched; a lone
 heading, or an "1." that is not the first heading or that the next heading does not
-confirm as Roman ("1. MỤC TIÊU" then "2. NHIỆM VỤ" is arabic), is left as read.
+confirm as Roman ("1. MỤC TIÊU" then "2. NHIỆM VỤ" is arabic), is left as read — but for
+the dot of a well-formed numeral glued to its title ("I.MỤC ĐÍCH" → "I. MỤC ĐÍCH"; not
+initials, "V.I.LÊNIN").
 
 OCR text only (the engine calls this for lines with word confidences): typed text keeps
 its numbering as written.
@@ -138,20 +140,14 @@ def section_numeral_fixes(lines: Sequence[list[Token]]) -> dict[int, dict[int, t
         label = tokens[heading.label].text
         numeral = to_roman(value)
         fixes: dict[int, tuple[str, str]] = {}
-        if numeral != label:
-            why = "the sections run I, II, III …"
-            if label.endswith("L") and heading.mark is None:
-                fixes[heading.label] = (numeral + ".", f"section numeral '{label}' read for "
-                                        f"'{numeral}.' ({why})")
-            else:
-                fixes[heading.label] = (numeral, f"section numeral '{label}' read for "
-                                        f"'{numeral}' ({why})")
         mark = heading.mark
-        if mark is None:
-            if heading.label not in fixes or not fixes[heading.label][0].endswith("."):
-                fixes[heading.label] = (fixes.get(heading.label, (numeral, ""))[0] + ".",
-                                        f"'.' of section numeral '{numeral}' lost by OCR")
+        if mark is None:  # "IIIL THỦ TRƯỞNG", "II TÊN": the dot read as "L" or lost
+            fixes[heading.label] = (numeral + ".", f"section numeral '{label}' read for "
+                                    f"'{numeral}.' (its dot lost; the sections run I, II, III …)")
         else:
+            if numeral != label:
+                fixes[heading.label] = (numeral, f"section numeral '{label}' read for "
+                                        f"'{numeral}' (the sections run I, II, III …)")
             glued = mark + 1 < len(tokens) and tokens[mark + 1].kind != "space"
             if tokens[mark].text == "," or glued:
                 fixes[mark] = (". " if glued else ".",
