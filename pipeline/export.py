@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline import archival
 from pipeline.atomic import write_text_atomic
 from pipeline.document import Document
-from pipeline.layout import PAGE_NUMBER
+from pipeline.paragraphs import Paragraph, render_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +22,8 @@ log = logging.getLogger(__name__)
 def document_text(document: Document) -> str:
     """The repaired text in reading order: paragraphs when rebuilt, else the lines."""
     if document.paragraphs:
-        return "\n".join("\n" * int(paragraph.get("blank_before", 0)) + paragraph["text"]
-                         for paragraph in document.paragraphs
-                         if paragraph.get("kind") != PAGE_NUMBER).strip("\n") + "\n"
+        paragraphs = [Paragraph.from_dict(paragraph) for paragraph in document.paragraphs]
+        return render_paragraphs(paragraphs).strip("\n") + "\n"
     return document.text().rstrip() + "\n"
 
 

@@ -93,6 +93,13 @@ class Paragraph:
         return {"text": self.text, "line_ids": list(self.line_ids), "kind": self.kind,
                 "blank_before": self.blank_before}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paragraph:
+        """Read the `document.json` form back (edits are kept in the document, not here)."""
+        return cls(text=data["text"], line_ids=list(data["line_ids"]),
+                   kind=data.get("kind", "paragraph"),
+                   blank_before=int(data.get("blank_before", 0)))
+
 
 def paragraph_kind(cues: LineCues, text: str) -> str:
     """'heading', 'item' or 'paragraph', from the first line's cues and the paragraph's length."""

@@ -31,7 +31,7 @@ from pipeline.repair.line_cues import roman_value, to_roman
 from pipeline.repair.tokens import Token
 
 _LOOKALIKE = re.compile(r"^[IVXivxlLH1|ÍÌ]{1,6}$")
-_AS_I = str.maketrans({"l": "I", "L": "I", "1": "I", "|": "I", "Í": "I", "Ì": "I", "i": "I",
+_AS_ROMAN = str.maketrans({"l": "I", "L": "I", "1": "I", "|": "I", "Í": "I", "Ì": "I", "i": "I",
                        "v": "V", "x": "X"})
 _STEMS_ONLY = re.compile(r"^[I1|l]{1,3}L?$")
 """A numeral without its dot must be all stems ("II", "IIIL"): "VI", "XI" open words."""
@@ -71,9 +71,10 @@ def readings(label: str) -> dict[int, float]:
             out[value] = cost
 
     add(label, 0.0)
-    looks = {label.replace("H", "II").translate(_AS_I), label.replace("H", "I").translate(_AS_I)}
+    looks = {label.replace("H", "II").translate(_AS_ROMAN),
+             label.replace("H", "I").translate(_AS_ROMAN)}
     if label.endswith("L") and len(label) > 1:  # the dot read as "L": "IIIL THỦ TRƯỞNG"
-        looks.add(label[:-1].replace("H", "II").translate(_AS_I))
+        looks.add(label[:-1].replace("H", "II").translate(_AS_ROMAN))
     for look in looks:
         add(look, LOOKALIKE_COST)
     for text, cost in list(((to_roman(v), c) for v, c in out.items())):
