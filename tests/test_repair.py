@@ -717,6 +717,20 @@ def test_document_codes_misread_by_ocr_are_put_right_and_others_kept() -> None:
     assert all(e.kind == "normalize" for e in result.edits)
 
 
+def test_document_codes_split_by_ocr_are_joined_and_typed_spacing_kept() -> None:
+    """'71/NQ -CP' (a space on one side of the hyphen) is one code; 'QĐ - UBND' stays."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "theo Nghị quyết số 71/NQ -CP và Quyết định số 12/QĐ- UBND ngày 5/3/2024"
+    result = repair_text(text, word_confidences=_ocr_words(text, 95.0))
+    assert result.text == "theo Nghị quyết số 71/NQ-CP và Quyết định số 12/QĐ-UBND ngày 5/3/2024"
+    assert [(e.before, e.after, e.kind) for e in result.edits] == [(" ", "", "ocr")] * 2
+    for kept in ("số 12/QĐ - UBND ngày", "số 12/QĐ -Ngày", "số 1234/QĐ- -TTPVHCC"):
+        assert repair_text(kept, word_confidences=_ocr_words(kept, 95.0)).text == kept
+    assert repair_text(text).text == text  # typed text: spacing as written
+
+
 def test_section_numerals_misread_by_ocr_are_put_back_in_sequence() -> None:
     """'IL.QUY ĐỊNH' is section I; a second 'II.' before 'IV.' is III; '1H.' is III; typed kept."""
     _engine()
@@ -792,6 +806,46 @@ def test_point_labels_misread_by_ocr_are_put_back_in_sequence() -> None:
     assert doctest.testmod(point_labels).failed == 0
 
 
+def test_acronyms_misread_by_ocr_are_put_back_from_the_document() -> None:
+    """'WiFí' is the document's 'WiFi' (written so four times); 'ƯBND' the listed 'UBND'."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = (
+        "Lắp đặt điểm WiFi công cộng tại các xã.\nMạng WiFi miễn phí ở nhà văn hóa.\n"
+        "Điểm WiFí tại trường học.\nHệ thống WiFi của huyện và WiFi của tỉnh.\n"
+        "Giao Ủy ban nhân dân huyện (ƯBND huyện) chủ trì; UBND xã, UBND phường phối hợp.\n"
+        "Tài khoản VNe1D của công dân."
+    )
+    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
+    lines = result.text.split("\n")
+    assert lines[2] == "Điểm WiFi tại trường học."
+    assert "(UBND huyện)" in lines[4]
+    assert lines[5] == "Tài khoản VNeID của công dân."  # listed, though never written right
+    mended = [e for e in result.edits if "acronym" in e.reason]
+    assert [(e.before, e.after, e.kind) for e in mended] == [
+        ("WiFí", "WiFi", "ocr"), ("ƯBND", "UBND", "ocr"), ("VNe1D", "VNeID", "ocr")]
+    assert mended[0].confidence == 0.8  # 4 of the 5 readings of those letters
+
+
+def test_acronym_lookalikes_that_are_words_or_codes_stay() -> None:
+    """An identical double ('IIoT'), another digit ('4G'), a capitals code or a heading stay."""
+    from pipeline.repair.document_terms import document_term_fixes
+
+    def mended(*lines: str) -> list[str]:
+        tokens = [tokenize(line) for line in lines]
+        fixes = document_term_fixes(tokens, frozenset({"IoT", "UBND", "TS"}), lambda s: s == "tu")
+        return [fix[0] for line in fixes.values() for fix in line.values()]
+
+    many = "mạng IoT, IoT, IoT và 5G, 5G, 5G"
+    assert mended(many, "nền tảng IIoT và 4G") == []
+    assert mended(many, "nền tảng IoơT, IợT, 5G/ToT") == ["IoT", "IoT", "5G/IoT"]
+    # all capitals: no shape guesses ("TMS", "IS" are codes of their own), marks only, and
+    # only towards a listed abbreviation the document writes more often
+    assert mended("UBND tỉnh, UBND huyện", "UBNĐ xã", "IS và TS", "TƯ") == ["UBND"]
+    assert mended("UBNĐ xã") == []
+
+
 def test_noise_edits_never_overlap_on_junk_lines() -> None:
     """Runs, stray letters and marks side by side (as worn scans give them) never collide.
 
@@ -841,6 +895,10 @@ def test_icelandic_eth_is_read_as_d_with_stroke_in_any_text() -> None:
     assert result.text == "Đảng ủy khối cơ quan\nQuyết định số 12/QĐ-UBND\nĐang triển khai"
     folds = [e for e in result.edits if e.before == "Ð"]
     assert len(folds) == 3 and all(e.kind == "normalize" and e.after == "Đ" for e in folds)
+    # Tesseract's fraction slash in a document number ("71⁄NQ-CP") is the code's "/"
+    slashed = repair_text("theo Nghị quyết số 71\u2044NQ-CP ngày 01/4/2025")
+    assert slashed.text == "theo Nghị quyết số 71/NQ-CP ngày 01/4/2025"
+    assert [(e.before, e.after, e.kind) for e in slashed.edits] == [("\u2044", "/", "normalize")]
 
 
 def test_list_letter_d_misread_as_d_with_stroke_follows_the_sequence() -> None:

@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.config import RepairSettings
-from pipeline.document import Edit, nfc
+from pipeline.document import Edit, EditKind, nfc
 from pipeline.repair.adapt import TokenShifts, document_shifts
 from pipeline.repair.candidates import Candidate, CandidateGenerator, Mode
 from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
+from pipeline.repair.document_terms import document_term_fixes
 from pipeline.repair.line_cues import LABEL_LOOKALIKES, POINT_LETTERS
 from pipeline.repair.lm import SENTENCE_STOPS, opens_sentence
 from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
@@ -32,6 +33,7 @@ from pipeline.repair.ocr_noise import (
     lone_run,
     noise_edit,
     numbered_item_fixes,
+    split_code_fixes,
     stray_letter,
 )
 from pipeline.repair.point_labels import point_label_fixes
@@ -146,7 +148,7 @@ class RepairEngine:
         tokens: list[Token],
         assessment: LineAssessment,
         context: Sequence[str] = (),
-        fixes: dict[int, tuple[str, str]] | None = None,
+        fixes: dict[int, Fix] | None = None,
         forced: dict[int, Candidate] | None = None,
         shifts: TokenShifts | None = None,
         runs_on: bool = False,
@@ -507,6 +509,8 @@ class RepairEngine:
                                                                       strict=True)]
         numerals = section_numeral_fixes(ocr_lines)
         points, decided = point_label_fixes(ocr_lines)
+        listed = self.inventory.listed_abbreviations
+        terms = document_term_fixes(tokens_per_line, listed, is_syllable)
         for k in decided:  # the sequence decoder read these labels (OCR lines)
             forced_by_line.pop(k, None)
         for k, (fixes, line_confs, t) in enumerate(
@@ -515,8 +519,11 @@ class RepairEngine:
                 fixes.update(numbered_item_fixes(t))
                 fixes.update(list_c_fixes(t))
                 fixes.update(code_fixes(t))
+                fixes.update(split_code_fixes(t, self.inventory.is_abbreviation))
                 fixes.update(numerals.get(k, {}))
                 fixes.update(points.get(k, {}))
+            for i, fix in terms.get(k, {}).items():
+                fixes.setdefault(i, fix)
 
         def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None
@@ -569,7 +576,7 @@ class RepairEngine:
         self,
         tokens: list[Token],
         assessment: LineAssessment,
-        fixes: dict[int, tuple[str, str]],
+        fixes: dict[int, Fix],
         forced: dict[int, Candidate] | None = None,
     ) -> list[Slot]:
         """Slots of the first LOOKAHEAD words of the next line: right context for a line's end.
@@ -601,7 +608,7 @@ class RepairEngine:
         settings: RepairSettings,
         forced: dict[int, Candidate] | None = None,
         lookahead: Callable[[], list[Slot]] | None = None,
-        fixes: dict[int, tuple[str, str]] | None = None,
+        fixes: dict[int, Fix] | None = None,
         shifts: TokenShifts | None = None,
         runs_on: bool = False,
     ) -> LineRepair:
@@ -614,19 +621,8 @@ class RepairEngine:
         """
         if fixes is None:
             fixes = normalize_punctuation(tokens, self.inventory.is_syllable)
-        edits: list[Edit] = [
-            Edit(
-                line_id,
-                tokens[i].start,
-                tokens[i].end,
-                tokens[i].text,
-                after,
-                "normalize",
-                NORMALIZE_CONFIDENCE,
-                why,
-            )
-            for i, (after, why) in sorted(fixes.items())
-        ]
+        edits = [_fix_edit(line_id, tokens[i], fix, settings.flag_below)
+                 for i, fix in sorted(fixes.items())]
         slots, owners = self.build_slots(
             tokens, assessment, context, fixes, forced, shifts, runs_on
         )
@@ -635,7 +631,7 @@ class RepairEngine:
         ):
             if not edits:
                 return LineRepair(line)
-            return LineRepair(apply_edits(line, edits), edits, NORMALIZE_CONFIDENCE)
+            return LineRepair(apply_edits(line, edits), edits, min(e.confidence for e in edits))
         garbled = "garbled" in assessment.token_modes.values()
         if garbled and PREPRUNE_KEEP:
             slots = self._preprune(slots)
@@ -652,7 +648,7 @@ class RepairEngine:
             window=WINDOW["garbled" if garbled else "stripped"],
             final=not right,
         )
-        damaged_conf: list[float] = [NORMALIZE_CONFIDENCE] if edits else []
+        damaged_conf: list[float] = [e.confidence for e in edits]
         for choice in choices:
             if choice.end > len(owners):
                 continue  # a lookahead slot: the next line's own decode owns it
@@ -722,6 +718,17 @@ class RepairEngine:
 
 
 NORMALIZE_CONFIDENCE = 0.9
+Fix = tuple[str, str] | tuple[str, str, EditKind, float]
+"""A token's fixed text and why; kind and confidence when not a `normalize` at 0.9."""
+
+
+def _fix_edit(line_id: str, token: Token, fix: Fix, flag_below: float) -> Edit:
+    """Build the Edit for a token whose text a rule fixed before decoding."""
+    after, why, *rest = fix
+    kind, confidence = rest if rest else ("normalize", NORMALIZE_CONFIDENCE)
+    if confidence < flag_below:
+        why += "; low confidence, please check"
+    return Edit(line_id, token.start, token.end, token.text, after, kind, confidence, why)
 _GLUE = set(".:,;'_")
 
 

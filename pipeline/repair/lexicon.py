@@ -172,6 +172,11 @@ class Lexicon:
             return False
         return all(p in self._abbreviations or p.isdigit() for p in pieces)
 
+    @property
+    def abbreviations(self) -> frozenset[str]:
+        """The listed abbreviations as written (UBND, TTg, IoT)."""
+        return frozenset(self._abbreviations)
+
     def is_domain_term(self, text: str) -> bool:
         """Tell whether `text` is a curated Party/State name or document type."""
         return self._phrase_key(text) in self._domain_keys

@@ -8,6 +8,7 @@ needs on top (a transition cache keyed by LM state, tone-style conversion).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from functools import lru_cache
@@ -51,6 +52,11 @@ class LexiconInventory:
         """Tell whether `word` is a known abbreviation (UBND, HĐND…)."""
         check = getattr(self.lexicon, "is_abbreviation", None)
         return bool(check(word)) if check else False
+
+    @functools.cached_property
+    def listed_abbreviations(self) -> frozenset[str]:
+        """The abbreviation list as written (empty when the lexicon has none)."""
+        return frozenset(getattr(self.lexicon, "abbreviations", ()))
 
     def capitalized_count(self, syllable: str) -> int:
         """How often `syllable` is capitalised mid-sentence in the corpus (0 if unknown)."""
