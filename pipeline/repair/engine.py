@@ -28,12 +28,12 @@ from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
 from pipeline.repair.ocr_noise import (
     STRAY_LETTER_COST,
     code_fixes,
+    ellipsis_fixes,
     glued_mark,
     list_c_fixes,
     lone_run,
     noise_edit,
     numbered_item_fixes,
-    split_code_fixes,
     stray_letter,
 )
 from pipeline.repair.point_labels import point_label_fixes
@@ -519,7 +519,7 @@ class RepairEngine:
                 fixes.update(numbered_item_fixes(t))
                 fixes.update(list_c_fixes(t))
                 fixes.update(code_fixes(t))
-                fixes.update(split_code_fixes(t, self.inventory.is_abbreviation))
+                fixes.update(ellipsis_fixes(t))
                 fixes.update(numerals.get(k, {}))
                 fixes.update(points.get(k, {}))
             for i, fix in terms.get(k, {}).items():

@@ -144,42 +144,33 @@ def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
 C_LOOKALIKES = {"€", "©", "¢"}
 
 
+def ellipsis_fixes(tokens: list[Token]) -> dict[int, tuple[str, str, Literal["ocr"], float]]:
+    """Find each ellipsis "…" that Tesseract read as two dots apart ("kinh tế số. .; Phát").
+
+    Only right after a lowercase word and right before a closing mark (", ; : ) ” !
+    ?"): no sentence ends in ". ." there, and a dot leader runs on in dots.
+    """
+    out: dict[int, tuple[str, str, Literal["ocr"], float]] = {}
+    for i in range(1, len(tokens) - 3):
+        left, first, gap, second, after = tokens[i - 1 : i + 4]
+        if (left.is_word and left.text[-1].islower() and first.text == "." and gap.text == " "
+                and second.text == "." and after.text[0] in _CLOSING):
+            why = "ellipsis '…' read as '. .'"
+            out[i] = ("…", why, "ocr", ELLIPSIS_CONFIDENCE)
+            out[i + 1] = out[i + 2] = ("", why, "ocr", ELLIPSIS_CONFIDENCE)
+    return out
+
+
+_CLOSING = set(",;:)”\"!?")
+ELLIPSIS_CONFIDENCE = 0.9
+
+
 def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
     """Document codes with certain OCR misreadings ("QĐÐ-TTg", "NÑQ-CP"; `codes.py`)."""
     out: dict[int, tuple[str, str]] = {}
     for i, token in enumerate(tokens):
         if token.kind == "code" and (fixed := normalize_code(token.text)) != token.text:
             out[i] = (fixed, f"document code '{token.text}' misread")
-    return out
-
-
-SPLIT_CODE_CONFIDENCE = 0.95
-
-
-def split_code_fixes(
-    tokens: list[Token], is_abbreviation: Callable[[str], bool]
-) -> dict[int, tuple[str, str, Literal["ocr"], float]]:
-    """Document codes OCR split with a space on one side of a hyphen ("71/NQ -CP").
-
-    The piece after the hyphen must be a listed abbreviation in capitals ("CP", "UBND");
-    a space on both sides ("12/QĐ - UBND") is how some authors type it, and stays.
-    """
-    out: dict[int, tuple[str, str, Literal["ocr"], float]] = {}
-    for i, token in enumerate(tokens[:-3]):
-        if token.kind != "code":
-            continue
-        rest = tokens[i + 1 : i + 4]
-        kinds = "".join("s" if t.kind == "space" else t.text if t.text == "-" else "w"
-                        for t in rest)
-        if kinds not in ("s-w", "-sw") or rest[kinds.index("s")].text != " ":
-            continue
-        piece = rest[2].text
-        if not (rest[2].is_word and piece.isupper() and is_abbreviation(piece)):
-            continue
-        joined = token.text + "-" + piece
-        out[i + 1 + kinds.index("s")] = (
-            "", f"document code '{joined}' split by OCR: the space dropped", "ocr",
-            SPLIT_CODE_CONFIDENCE)
     return out
 
 
