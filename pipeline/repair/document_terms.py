@@ -22,9 +22,10 @@ A word is mended to a term when:
 - one term only fits it.
 Pieces of a document code count and are mended too ("5G/ToT").
 
-Measured on the training split of the official corpus (typed text, so every mend there
-is false): see benchmarks/RESULTS.md. The confidence is the term's share of the
-document's readings of those letters, at least UNSEEN_CONFIDENCE for a listed term.
+Measured by `benchmarks/bench_terms.py`: right on Tesseract's reading of held-out pages,
+and near-silent on the typed official corpus (where any mend changes what the author
+wrote). The confidence is the term's share of the document's readings of those letters,
+at least UNSEEN_CONFIDENCE for a listed term.
 """
 
 from __future__ import annotations
