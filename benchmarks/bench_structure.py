@@ -15,11 +15,15 @@ Run from the repo root:
     .venv/bin/python benchmarks/bench_structure.py --split train   # development figure
     .venv/bin/python benchmarks/bench_structure.py --propose       # rewrite proposals (held-out)
     OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/bench_structure.py --ocr   # rendered + OCRed
+    OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/bench_structure.py --closing  # closing block
 
 `--ocr` renders the first page of each held-out document that has an official header
 (`pipeline.render.layout_from_corpus`), degrades it like a scan (turned 1.2°, blurred,
 noisy), reads it with real Tesseract (repair off, so the figure is structure on raw OCR)
 and compares the same four fields with the same labels.
+
+`--closing` renders whole held-out documents, reads them as `vidoc run` does (OCR and
+repair) and scores the closing block: the signer and the recipient items (`measure_closing`).
 """
 
 from __future__ import annotations
@@ -125,6 +129,8 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=20, help="failures to print")
     parser.add_argument("--ocr", action="store_true", help="render, degrade and OCR first pages")
     parser.add_argument("--limit", type=int, default=0, help="--ocr: at most this many pages")
+    parser.add_argument("--closing", action="store_true",
+                        help="render whole documents, OCR them, score signer and recipients")
     args = parser.parse_args()
     corpus = default_corpus_dir()
     if corpus is None:
@@ -149,6 +155,8 @@ def main() -> int:
         return 0
 
     reviewed = json.loads(LABELS.read_text(encoding="utf-8")) if heldout and LABELS.exists() else {}
+    if args.closing:
+        return measure_closing(docs, args.limit)
     if args.ocr:
         return measure_ocr(docs, reviewed, args.limit)
     per_file: dict[str, list[int]] = {}
@@ -246,6 +254,63 @@ def measure_ocr(docs: list[tuple[str, str]], reviewed: dict, limit: int = 0) -> 
     for k in FIELDS:
         print(f"| {k} | {field_ok[k]}/{total} |")
     print(f"OCR + structure: {seconds / max(total, 1):.1f} s/page")
+    return 0
+
+
+def measure_closing(docs: list[tuple[str, str]], limit: int = 0) -> int:
+    """Signer and recipients of whole rendered, degraded, OCRed documents (`vidoc run`'s path).
+
+    Truth is what the renderer drew (`DirectiveLayout.signature`, `.recipients`): the signer
+    is the signature's last line (when it is a name: documents whose corpus text runs an
+    annex title into the signature are left out of that count), the recipients its "- …"
+    items. A document's signer is
+    right when extracted exactly; a recipient is right when an extracted item reads the
+    same once spaces are squashed. The official layout puts the signature block beside the
+    recipients, so the two columns' lines reach the structure stage interleaved.
+    """
+    import os
+    import tempfile
+
+    from pipeline.config import RunSettings
+    from pipeline.render import degrade, layout_from_corpus, render_document
+    from pipeline.runner import read_document
+    from pipeline.structure.text import is_person_name, squash
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    documents = named = signers = items = items_right = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = RunSettings(outdir=Path(tmp))
+        for index, (f, text) in enumerate(docs):
+            layout = layout_from_corpus(text)
+            if layout is None or not layout.recipients or not layout.signature:
+                continue
+            if limit and documents >= limit:
+                break
+            pages = [degrade(p.image, rotate_deg=0.8 if n % 2 else -0.8, blur=0.6, noise=6.0,
+                             seed=index * 10 + n).convert("RGB")
+                     for n, p in enumerate(render_document(layout))]
+            path = Path(tmp) / f"doc{index}.pdf"
+            pages[0].save(path, save_all=True, append_images=pages[1:], resolution=300)
+            doc = extract_structure(read_document(path, settings))
+            signature = doc.structure.get("signature") or {}
+            found = {squash(item["text"]) for item in doc.structure.get("recipients") or []}
+            truth_items = [squash(line.lstrip("-–+• ")) for line in layout.recipients
+                           if line.lstrip().startswith(("-", "+", "•"))]
+            documents += 1
+            truth_signer = layout.signature[-1] if is_person_name(layout.signature[-1]) else None
+            named += truth_signer is not None
+            signers += truth_signer is not None and signature.get("signer") == truth_signer
+            items += len(truth_items)
+            right = sum(item in found for item in truth_items)
+            items_right += right
+            if (truth_signer and signature.get("signer") != truth_signer) or right < len(
+                    truth_items):
+                print("FAIL", f, index, json.dumps({
+                    "signer": (truth_signer, signature.get("signer")),
+                    "recipients": f"{right}/{len(truth_items)}"}, ensure_ascii=False))
+    print(f"whole documents rendered + OCR (repair on): {documents}")
+    print(f"| signer right | {signers}/{named} |")
+    print(f"| recipients right | {items_right}/{items} |")
     return 0
 
 

@@ -321,6 +321,37 @@ def test_run_together_signature_and_recipients() -> None:
     assert_valid(doc)
 
 
+def test_signature_column_read_in_between_the_recipients() -> None:
+    """A scan reads the signature column beside the recipients line by line, interleaved.
+
+    Its authority stands alone ("TM."), the first item lost its dash, scraps of lost lines
+    ("NT", "-") follow: recipients and signer are still found, and nothing becomes an annex.
+    """
+    lines = [
+        "ỦY BAN NHÂN DÂN", "TỈNH AN BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "Số: 12/2025/QĐ-UBND", "An Bình, ngày 3 tháng 3 năm 2025",
+        "QUYẾT ĐỊNH", "Về việc phân cấp quản lý", "Căn cứ Luật Tổ chức chính quyền địa phương;",
+        "Điều 1. Phân cấp cho Sở Nội vụ.", "Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.",
+        "Nơi nhận:", "trực Tỉnh ủy;", "- Thường trực HĐND tỉnh;", "TM.", "ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH", "- Chủ tịch, các PCT UBND tỉnh;", "- Cục Kiểm tra văn bản và Quản lý xử lý vi",
+        "phạm hành chính - Bộ Tư pháp;", "- Lưu: VT, NC.", "Trần Văn Bình", "NT", "-",
+    ]
+    scanned = make_doc(lines, "scan.pdf")
+    scanned.kind = "pdf"
+    for line in scanned.pages[0].lines:  # read by OCR: words with confidences
+        line.words = [Word(w, None, 90.0) for w in line.text.split()]
+    doc = extract_structure(scanned)
+    sig = doc.structure["signature"]
+    assert (sig["positions"], sig["signer"]) == (["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "Trần Văn Bình")
+    assert [r["text"] for r in doc.structure["recipients"]] == [
+        "trực Tỉnh ủy;", "Thường trực HĐND tỉnh;", "Chủ tịch, các PCT UBND tỉnh;",
+        "Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính - Bộ Tư pháp;", "Lưu: VT, NC."]
+    assert not doc.structure["annexes"]
+    assert_valid(doc)
+    typed = extract_structure(make_doc(lines))  # typed text: a line without dash is no item
+    assert typed.structure["recipients"] == []
+
+
 @pytest.mark.corpus
 def test_corpus_heldout_header_accuracy() -> None:
     """The held-out bar: number, date, place, type exactly right on >= 97 % of documents."""

@@ -99,44 +99,108 @@ def _is_position(text: str) -> bool:
     )
 
 
+_BARE_AUTHORITY = re.compile(r"^\s*(T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|TUQ\.?|Q\.)\s*$")
+"""An authority prefix on a line of its own ("TM."): OCR splits it from the body it names."""
+_TITLE_AFTER = re.compile(r"^\s*(PHU LUC|MAU|DANH MUC|BIEU|QUY CHE|QUY DINH|CHUONG)\b", re.I)
+"""Capitals that open what follows a signature (an annex, a form), not a wrapped position."""
+NEAR_SIGNER = 3
+"""Lines after the positions where the signer's name is looked for first."""
+FAR_SIGNER = 30
+"""Lines the name is looked for past recipients interleaved with the signature block."""
+
+
+def _signer_at(lines: list[Line], start: int, stop: int) -> int | None:
+    """Find the line of the signer's name after the positions that end at `start`.
+
+    Right under them first; then further on, past recipient items, for the official layout
+    puts the signature block beside the recipients and a scan's reading order interleaves
+    the two columns ("CHỦ TỊCH", "- Chủ tịch, các PCT …", …, "Lê Hải Hoà").
+    """
+    for k in range(start, min(stop, start + NEAR_SIGNER)):
+        candidate = lines[k].text.strip()
+        if is_person_name(candidate):
+            return k
+        if not (candidate.startswith("(") or not candidate):
+            break
+    for k in range(start, min(stop, start + FAR_SIGNER)):
+        candidate = lines[k].text.strip()
+        if is_person_name(candidate):
+            return k
+        if not (ITEM.match(candidate) or _noise(lines[k])
+                or (not is_upper_line(candidate) and len(candidate.split()) < 20)):
+            return None  # a heading or running text (an annex): the closing block is over
+    return None
+
+
 def _find_signature(
     lines: list[Line], start: int, stop: int
-) -> tuple[int, int, dict[str, Any]] | None:
+) -> tuple[list[int], dict[str, Any]] | None:
+    """Find the signature block: the indexes of its lines and what it says."""
     for i in range(start, stop):
         text = lines[i].text.strip()
-        if not _is_position(text):
+        if not (_is_position(text) or _BARE_AUTHORITY.match(text)):
             continue
+        taken: list[int] = []
         positions: list[str] = []
+        pending = ""
         j = i
-        while j < stop and _is_position(lines[j].text.strip()) and j - i < 4:
-            positions.extend(split_positions(lines[j].text))
-            j += 1
-        signer = None
-        k = j
-        while k < min(stop, j + 3):
-            candidate = lines[k].text.strip()
-            if is_person_name(candidate):
-                signer = squash(candidate.strip("*_ "))
+        while j < stop and len(taken) < 5:
+            line = lines[j].text.strip()
+            if _BARE_AUTHORITY.match(line) and not pending:
+                pending = line
+            elif _is_position(line) or (pending and is_upper_line(line)):
+                positions.extend(split_positions(f"{pending} {line}" if pending else line))
+                pending = ""
+            elif (positions and is_upper_line(line) and len(line.split()) <= 8
+                  and not _TITLE_AFTER.match(fold(line))):
+                positions[-1] = squash(f"{positions[-1]} {line}")  # a position wrapped
+            else:
                 break
-            if candidate.startswith("(") or not candidate:
-                k += 1
-                continue
-            break
-        if signer is None and not P.AUTHORITY.match(text):
+            taken.append(j)
+            j += 1
+        if not positions:
             continue
-        m = P.AUTHORITY.match(positions[0]) if positions else None
-        end = k + 1 if signer else j
+        signer_at = _signer_at(lines, j, stop)
+        if signer_at is None and not P.AUTHORITY.match(positions[0]):
+            continue
+        if signer_at is not None:
+            taken.append(signer_at)
+        m = P.AUTHORITY.match(positions[0])
+        signer = (squash(lines[signer_at].text.strip().strip("*_ "))
+                  if signer_at is not None else None)
         return (
-            i,
-            end,
+            taken,
             {
                 "authority": m.group(1) if m else None,
                 "positions": positions,
                 "signer": signer,
-                "line_ids": [line.id for line in lines[i:end]],
+                "line_ids": [lines[k].id for k in taken],
             },
         )
     return None
+
+
+def _noise(line: Line) -> bool:
+    """Tell a scrap OCR made of a lost line ("NT", "-"): an OCR line of under three letters.
+
+    A bare dash is a scrap in any text; typed short lines ("(B/c)", "- …;" in a form) stay.
+    """
+    text = line.text.strip()
+    if not ITEM.sub("", text):
+        return True
+    return bool(line.words) and not ITEM.match(text) and sum(c.isalpha() for c in text) < 3
+
+
+def _signature_like(line: Line) -> bool:
+    """Tell a line of a signature column: authority, position or body in capitals, a name.
+
+    A recipient item ("- UBND tỉnh", "+ LĐVP, KGVX;") never is, even in capitals.
+    """
+    text = line.text.strip()
+    return not ITEM.match(text) and bool(
+        _BARE_AUTHORITY.match(text) or P.AUTHORITY.match(text) or _is_position(text)
+        or (is_upper_line(text) and len(text.split()) <= 8) or is_person_name(text)
+    )
 
 
 def parse_closing(lines: list[Line], body_start: int) -> Closing:
@@ -150,6 +214,7 @@ def parse_closing(lines: list[Line], body_start: int) -> Closing:
         found = _find_signature(lines, window_start, min(len(lines), rec_at + 40))
     else:
         found = _find_signature(lines, body_start, len(lines))
+    signature_lines = set(found[0]) if found else set()
     rec_end = None
     if rec_at is not None:
         closing.roles[lines[rec_at].id] = "recipients"
@@ -158,11 +223,23 @@ def parse_closing(lines: list[Line], body_start: int) -> Closing:
         items: list[dict[str, Any]] = []
         if tail:
             items.append({"text": ITEM.sub("", tail), "line_ids": [lines[rec_at].id]})
+        last_signature = max(signature_lines, default=-1)
         j = rec_at + 1
-        sig_start = found[0] if found and found[0] > rec_at else len(lines)
-        while j < min(len(lines), sig_start):
+        while j < len(lines):
+            if j in signature_lines or _signature_like(lines[j]):
+                # the signature column, read in between: step over it when items follow
+                k = j
+                while k < len(lines) and (k in signature_lines or _signature_like(lines[k])):
+                    k += 1
+                if k < len(lines) and ITEM.match(lines[k].text.strip()) and not _noise(lines[k]):
+                    j = k
+                    continue
+                break
             text = lines[j].text.strip()
-            if ITEM.match(text):
+            after_signer = j > last_signature >= 0
+            if _noise(lines[j]):
+                pass
+            elif ITEM.match(text):
                 items.append(
                     {
                         "text": ITEM.sub("", text),
@@ -170,7 +247,11 @@ def parse_closing(lines: list[Line], body_start: int) -> Closing:
                         "level": 2 if text.startswith("+") else 1,
                     }
                 )
-            elif items and not is_upper_line(text) and len(text.split()) < 20:
+            elif (not items and lines[j].words and not is_upper_line(text)
+                  and len(text.split()) < 12):
+                items.append({"text": text, "line_ids": [lines[j].id]})  # OCR lost its dash
+            elif (items and not is_upper_line(text) and len(text.split()) < 20
+                  and not (after_signer and text[:1].isupper())):
                 items[-1]["text"] = squash(f"{items[-1]['text']} {text}")
                 items[-1]["line_ids"].append(lines[j].id)
             else:
@@ -182,12 +263,12 @@ def parse_closing(lines: list[Line], body_start: int) -> Closing:
         closing.recipients = items
         rec_end = j
     if found:
-        s_start, s_end, signature = found
+        taken, signature = found
         closing.signature = signature
-        for line in lines[s_start:s_end]:
-            closing.roles[line.id] = "signature"
-    starts = [x for x in (rec_at, found[0] if found else None) if x is not None]
-    ends = [x for x in (rec_end, found[1] if found else None) if x is not None]
+        for k in taken:
+            closing.roles[lines[k].id] = "signature"
+    starts = [x for x in (rec_at, min(signature_lines, default=None)) if x is not None]
+    ends = [x for x in (rec_end, max(signature_lines, default=-2) + 1) if x is not None and x >= 0]
     closing.start = min(starts) if starts else None
     closing.end = max(ends) if ends else None
     return closing
