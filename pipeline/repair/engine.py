@@ -729,6 +729,8 @@ def _fix_edit(line_id: str, token: Token, fix: Fix, flag_below: float) -> Edit:
     if confidence < flag_below:
         why += "; low confidence, please check"
     return Edit(line_id, token.start, token.end, token.text, after, kind, confidence, why)
+
+
 _GLUE = set(".:,;'_")
 
 
