@@ -2,8 +2,9 @@
 
 Why: Tesseract misreads Roman section numerals on poor scans ("1H." or "II." for "III.",
 "IL.MỤC" for "I. MỤC"), so the text shows two sections "II." and the structure loses one;
-`pipeline.repair.ocr_noise.section_numeral_fixes` puts them back in sequence. The held-out
-documents hold too few Roman-numbered headings (one document), so pages are built from them:
+`pipeline.repair.section_numerals` puts them back in sequence (`--points`: lettered points,
+`pipeline.repair.point_labels`). The held-out documents hold too few Roman-numbered
+headings (one document), so pages are built from them:
 each document gets four to six sections, "I." to "VI.", titled with capitals lines of the
 held-out documents (headings, titles) and followed by one or two of its prose paragraphs;
 drawn as an official page (`pipeline.render`, headings bold) on as many A4 sheets as it
@@ -33,8 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from dev_pages import DEGRADATIONS  # noqa: E402
 
 from pipeline.corpus import OFFICIAL_FILES, default_corpus_dir, iter_split  # noqa: E402
-from pipeline.repair.line_cues import POINT_LETTERS as LETTERS  # noqa: E402
-from pipeline.repair.line_cues import to_roman  # noqa: E402
+from pipeline.repair.line_cues import POINT_LETTERS, to_roman  # noqa: E402
 
 SEED = 20261128
 _CAPS_TITLE = re.compile(r"^[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,\-]{8,60}$")
@@ -55,8 +55,8 @@ def build_documents(count: int, seed: int = SEED) -> list[list[str]]:
     return documents
 
 
-POINT_LETTERS = LETTERS[:13]
-"""Point labels a) … n), in order (the Vietnamese alphabet without f, j, w, z)."""
+DRAWN_POINTS = POINT_LETTERS[:13]
+"""Point labels drawn: a) … n), in order (the Vietnamese alphabet without f, j, w, z)."""
 
 
 def build_point_documents(count: int, seed: int = SEED) -> list[list[str]]:
@@ -80,7 +80,7 @@ def build_point_documents(count: int, seed: int = SEED) -> list[list[str]]:
             if not sentences:
                 break
             paragraphs.append(f"{group}. {sentences.pop()}:")
-            for letter in POINT_LETTERS[:rng.randrange(6, len(POINT_LETTERS) + 1)]:
+            for letter in DRAWN_POINTS[:rng.randrange(6, len(DRAWN_POINTS) + 1)]:
                 if not sentences:
                     break
                 text = sentences.pop()

@@ -273,7 +273,7 @@ def measure_closing(docs: list[tuple[str, str]], limit: int = 0) -> int:
 
     from pipeline.config import RunSettings
     from pipeline.render import degrade, layout_from_corpus, render_document
-    from pipeline.runner import read_document
+    from pipeline.runner import process_document
     from pipeline.structure.text import is_person_name, squash
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -291,7 +291,7 @@ def measure_closing(docs: list[tuple[str, str]], limit: int = 0) -> int:
                      for n, p in enumerate(render_document(layout))]
             path = Path(tmp) / f"doc{index}.pdf"
             pages[0].save(path, save_all=True, append_images=pages[1:], resolution=300)
-            doc = extract_structure(read_document(path, settings))
+            doc = process_document(path, settings)  # OCR, reorder, repair, structure
             signature = doc.structure.get("signature") or {}
             found = {squash(item["text"]) for item in doc.structure.get("recipients") or []}
             truth_items = [squash(line.lstrip("-–+• ")) for line in layout.recipients
@@ -308,7 +308,7 @@ def measure_closing(docs: list[tuple[str, str]], limit: int = 0) -> int:
                 print("FAIL", f, index, json.dumps({
                     "signer": (truth_signer, signature.get("signer")),
                     "recipients": f"{right}/{len(truth_items)}"}, ensure_ascii=False))
-    print(f"whole documents rendered + OCR (repair on): {documents}")
+    print(f"whole documents rendered, read as `vidoc run` does (OCR and repair): {documents}")
     print(f"| signer right | {signers}/{named} |")
     print(f"| recipients right | {items_right}/{items} |")
     return 0

@@ -32,12 +32,13 @@ from pipeline.repair.tokens import tokenize  # noqa: E402
 CACHES = [ROOT / "benchmarks" / "cache" / name for name in ("tess_heldout", "tess_vidoc")]
 
 
-def ocr_pages() -> tuple[int, int, list[str]]:
-    """Return (mends, right mends, lines describing each) over the cached OCR pages."""
+def ocr_pages() -> tuple[int, int, int, list[str]]:
+    """Return (pages, mends, right mends, lines describing each) over the cached OCR pages."""
     inventory = get_engine().inventory
     mends = right = 0
     shown: list[str] = []
-    for path in sorted(p for cache in CACHES for p in cache.glob("*.json")):
+    paths = sorted(p for cache in CACHES for p in cache.glob("*.json"))
+    for path in paths:
         page = json.loads(path.read_text(encoding="utf-8"))
         lines: dict[tuple[int, ...], list[str]] = {}
         for text, _conf, key in page["ocr"]:
@@ -57,7 +58,7 @@ def ocr_pages() -> tuple[int, int, list[str]]:
                 right += ok
                 shown.append(f"{path.parent.name}/{path.stem}: {before} -> {after} "
                              f"({confidence:.2f}) {'right' if ok else 'WRONG'}")
-    return mends, right, shown
+    return len(paths), mends, right, shown
 
 
 def typed_documents() -> tuple[int, Counter[tuple[str, str]]]:
@@ -82,10 +83,9 @@ def typed_documents() -> tuple[int, Counter[tuple[str, str]]]:
 
 
 def main() -> None:
-    mends, right, shown = ocr_pages()
+    pages, mends, right, shown = ocr_pages()
     print("\n".join(shown))
-    print(f"OCR pages (cached, {len(list(p for c in CACHES for p in c.glob('*.json')))}): "
-          f"{mends} mends, {right} right")
+    print(f"OCR pages (cached, {pages}): {mends} mends, {right} right")
     documents, mended = typed_documents()
     print(f"typed corpus documents: {documents}, mends {sum(mended.values())}: "
           + ", ".join(f"{a} -> {b} ×{n}" for (a, b), n in mended.most_common()))

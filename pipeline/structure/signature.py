@@ -103,8 +103,6 @@ _BARE_AUTHORITY = re.compile(r"^\s*(T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|TUQ\.?|Q\.)\s*
 """An authority prefix on a line of its own ("TM."): OCR splits it from the body it names."""
 _TITLE_AFTER = re.compile(r"^\s*(PHU LUC|MAU|DANH MUC|BIEU|QUY CHE|QUY DINH|CHUONG)\b", re.I)
 """Capitals that open what follows a signature (an annex, a form), not a wrapped position."""
-NEAR_SIGNER = 3
-"""Lines after the positions where the signer's name is looked for first."""
 FAR_SIGNER = 30
 """Lines the name is looked for past recipients interleaved with the signature block."""
 
@@ -112,16 +110,10 @@ FAR_SIGNER = 30
 def _signer_at(lines: list[Line], start: int, stop: int) -> int | None:
     """Find the line of the signer's name after the positions that end at `start`.
 
-    Right under them first; then further on, past recipient items, for the official layout
-    puts the signature block beside the recipients and a scan's reading order interleaves
-    the two columns ("CHỦ TỊCH", "- Chủ tịch, các PCT …", …, "Lê Hải Hoà").
+    Right under them ("(Đã ký)" may come first), or further on past recipient items: the
+    official layout puts the signature block beside the recipients and a scan's reading
+    order interleaves the two columns ("CHỦ TỊCH", "- Chủ tịch, các PCT …", …, "Lê Hải Hoà").
     """
-    for k in range(start, min(stop, start + NEAR_SIGNER)):
-        candidate = lines[k].text.strip()
-        if is_person_name(candidate):
-            return k
-        if not (candidate.startswith("(") or not candidate):
-            break
     for k in range(start, min(stop, start + FAR_SIGNER)):
         candidate = lines[k].text.strip()
         if is_person_name(candidate):
@@ -224,12 +216,16 @@ def parse_closing(lines: list[Line], body_start: int) -> Closing:
         if tail:
             items.append({"text": ITEM.sub("", tail), "line_ids": [lines[rec_at].id]})
         last_signature = max(signature_lines, default=-1)
+
+        def in_signature(k: int) -> bool:
+            return k in signature_lines or _signature_like(lines[k])
+
         j = rec_at + 1
         while j < len(lines):
-            if j in signature_lines or _signature_like(lines[j]):
+            if in_signature(j):
                 # the signature column, read in between: step over it when items follow
                 k = j
-                while k < len(lines) and (k in signature_lines or _signature_like(lines[k])):
+                while k < len(lines) and in_signature(k):
                     k += 1
                 if k < len(lines) and ITEM.match(lines[k].text.strip()) and not _noise(lines[k]):
                     j = k
