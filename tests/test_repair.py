@@ -828,6 +828,26 @@ def test_acronyms_misread_by_ocr_are_put_back_from_the_document() -> None:
     assert mended[0].confidence == 0.8  # 4 of the 5 readings of those letters
 
 
+def test_capital_read_for_a_small_letter_of_the_same_shape() -> None:
+    """OCR's sure 'như Sau:' is 'như sau:'; names, table rows and typed text are kept."""
+    _engine()
+    import doctest
+
+    from pipeline.repair import letter_case, repair_text
+
+    text = "Các đơn vị báo cáo như Sau: kết quả thực hiện gửi về Sở Tư pháp."
+    result = repair_text(text, word_confidences=_ocr_words(text, 95.0))
+    assert result.text == text.replace("Sau", "sau")
+    case = [e for e in result.edits if "same shape" in e.reason]
+    assert [(e.before, e.after, e.kind) for e in case] == [("Sau", "sau", "ocr")]
+    assert 0.99 < case[0].confidence < 1.0
+    assert repair_text(text).text == text  # typed text: the author's capital
+    # a table row read as one line: the next cell's capital does not read on ("chú ống")
+    row = "Dụng cụ Ghi chú Ống nghiệm 02 cái"
+    assert repair_text(row, word_confidences=_ocr_words(row, 95.0)).text == row
+    assert doctest.testmod(letter_case).failed == 0
+
+
 def test_acronym_lookalikes_that_are_words_or_codes_stay() -> None:
     """An identical double ('IIoT'), another digit ('4G'), a capitals code or a heading stay."""
     from pipeline.repair.document_terms import document_term_fixes

@@ -22,6 +22,7 @@ from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
 from pipeline.repair.document_terms import document_term_fixes
+from pipeline.repair.letter_case import MIN_FREQUENCY, small_letter_fixes
 from pipeline.repair.line_cues import LABEL_LOOKALIKES, POINT_LETTERS
 from pipeline.repair.lm import SENTENCE_STOPS, opens_sentence
 from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
@@ -511,6 +512,8 @@ class RepairEngine:
         points, decided = point_label_fixes(ocr_lines)
         listed = self.inventory.listed_abbreviations
         terms = document_term_fixes(tokens_per_line, listed, is_syllable)
+        capital_share = functools.partial(self.inventory.capital_share,
+                                          min_frequency=MIN_FREQUENCY)
         for k in decided:  # the sequence decoder read these labels (OCR lines)
             forced_by_line.pop(k, None)
         for k, (fixes, line_confs, t) in enumerate(
@@ -522,6 +525,10 @@ class RepairEngine:
                 fixes.update(ellipsis_fixes(t))
                 fixes.update(numerals.get(k, {}))
                 fixes.update(points.get(k, {}))
+                for i, fix in small_letter_fixes(
+                        t, capital_share, self.lm.bigram,
+                        tokens_per_line[k - 1] if k else ()).items():
+                    fixes.setdefault(i, fix)
             for i, fix in terms.get(k, {}).items():
                 fixes.setdefault(i, fix)
 

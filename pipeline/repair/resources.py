@@ -63,6 +63,14 @@ class LexiconInventory:
         count = getattr(self.lexicon, "capitalized_count", None)
         return int(count(syllable)) if count else 0
 
+    def capital_share(self, syllable: str, min_frequency: int) -> float | None:
+        """Share of `syllable`'s corpus uses capitalised after a word (None: seen too rarely)."""
+        frequency = getattr(self.lexicon, "syllable_freq", None)
+        uses = int(frequency(syllable)) if frequency else 0
+        if uses < min_frequency:
+            return None
+        return self.capitalized_count(syllable) / uses
+
 
 class CachedLM:
     """The syllable LM as `decode.ScoringModel`, with a per-process transition cache."""
