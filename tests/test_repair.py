@@ -731,6 +731,25 @@ def test_ellipsis_read_as_two_dots_is_put_back() -> None:
     assert repair_text(text).text == text  # typed text: as written
 
 
+def test_speck_read_as_a_dot_between_two_words_is_the_space() -> None:
+    """'thông.tìn', 'năm.2025', 'Điều.3': a speck in the gap; abbreviations, sentence ends stay."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = ("căn cứ thông.tìn từ hệ thống\nBộ Khoa học và.Công nghệ đến năm.2025\n"
+            "Quyết định ngày.22/7/2024 của UBND\nĐiều.3. Tổ chức thực hiện")
+    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
+    assert result.text == ("căn cứ thông tin từ hệ thống\nBộ Khoa học và Công nghệ đến năm 2025\n"
+                           "Quyết định ngày 22/7/2024 của UBND\nĐiều 3. Tổ chức thực hiện")
+    specks = [e for e in result.edits if "speck read as '.'" in e.reason]
+    assert len(specks) == 5 and {e.kind for e in specks} == {"ocr"}
+    for kept in ("tại TP.HCM và Tp.Hồ Chí Minh, v.v.", "Decree No.120/2016 dated",
+                 "mã ngân sách.Mã đơn vị", "xem Việt Nam.3) về", "m3/ngày.đêm"):
+        assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
+    typed = "Bộ Khoa học và.Công nghệ"
+    assert repair_text(typed).text == typed  # typed text: as written
+
+
 def test_section_numerals_misread_by_ocr_are_put_back_in_sequence() -> None:
     """'IL.QUY ĐỊNH' is section I; a second 'II.' before 'IV.' is III; '1H.' is III; typed kept."""
     _engine()
