@@ -737,14 +737,17 @@ def test_speck_read_as_a_dot_between_two_words_is_the_space() -> None:
     from pipeline.repair import repair_text
 
     text = ("căn cứ thông.tìn từ hệ thống\nBộ Khoa học và.Công nghệ đến năm.2025\n"
-            "Quyết định ngày.22/7/2024 của UBND\nĐiều.3. Tổ chức thực hiện")
+            "Quyết định số.1132/QĐ-TTg ngày.22/7/2024\nĐiều.3. Tổ chức thực hiện\n"
+            "con thứ hai;.mức hỗ trợ\nTheo đó,:Cục Thuế cập nhật")
     result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
     assert result.text == ("căn cứ thông tin từ hệ thống\nBộ Khoa học và Công nghệ đến năm 2025\n"
-                           "Quyết định ngày 22/7/2024 của UBND\nĐiều 3. Tổ chức thực hiện")
-    specks = [e for e in result.edits if "speck read as '.'" in e.reason]
-    assert len(specks) == 5 and {e.kind for e in specks} == {"ocr"}
+                           "Quyết định số 1132/QĐ-TTg ngày 22/7/2024\nĐiều 3. Tổ chức thực hiện\n"
+                           "con thứ hai; mức hỗ trợ\nTheo đó, Cục Thuế cập nhật")
+    specks = [e for e in result.edits if "speck read as" in e.reason]
+    assert len(specks) == 8 and {e.kind for e in specks} == {"ocr"}
     for kept in ("tại TP.HCM và Tp.Hồ Chí Minh, v.v.", "Decree No.120/2016 dated",
-                 "mã ngân sách.Mã đơn vị", "xem Việt Nam.3) về", "m3/ngày.đêm"):
+                 "mã ngân sách.Mã đơn vị", "xem Việt Nam.3) về", "m3/ngày.đêm",
+                 "Điều kiện:Các bên"):
         assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
     typed = "Bộ Khoa học và.Công nghệ"
     assert repair_text(typed).text == typed  # typed text: as written

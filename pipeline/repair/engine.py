@@ -30,7 +30,7 @@ from pipeline.repair.ocr_noise import (
     STRAY_LETTER_COST,
     code_fixes,
     ellipsis_fixes,
-    glued_dot_fixes,
+    gap_speck_fixes,
     glued_mark,
     list_c_fixes,
     lone_run,
@@ -524,7 +524,7 @@ class RepairEngine:
                 fixes.update(list_c_fixes(t))
                 fixes.update(code_fixes(t))
                 fixes.update(ellipsis_fixes(t))
-                for i, fix in glued_dot_fixes(t, is_syllable, self.lm.bigram).items():
+                for i, fix in gap_speck_fixes(t, is_syllable, self.lm.bigram).items():
                     fixes.setdefault(i, fix)
                 fixes.update(numerals.get(k, {}))
                 fixes.update(points.get(k, {}))

@@ -167,26 +167,28 @@ _CLOSING = set(",;:)”\"!?")
 ELLIPSIS_CONFIDENCE = 0.9
 
 
-def glued_dot_fixes(tokens: list[Token], is_syllable: Callable[[str], bool],
+def gap_speck_fixes(tokens: list[Token], is_syllable: Callable[[str], bool],
                     continuation: Callable[[str, str], float],
                     ) -> dict[int, tuple[str, str, Literal["ocr"], float]]:
-    """Find the specks Tesseract read as a dot in the space between two words.
+    """Find the specks Tesseract read as a mark in the space between two words.
 
-    "thông.tìn", "Luật.Tổ", "và.Công", "năm.2025", "Điều.3": on heavy scans a speck in the
-    gap becomes a dot and the gap is lost. Typed text rarely glues two words with a dot,
-    and then mostly as a sentence end that lost its space ("ngân sách.Mã ĐVQHNS", "tiêu
-    cực.2. Giao"); abbreviations do it on purpose ("TP.HCM", "Tp.Hồ", "v.v.", "No.120",
-    "m3/ngày.đêm"). So both sides must be syllables of two letters or more (attested, or
-    well formed: OCR misreads the marks of the next word too), neither in capitals, not
-    after a "/"; a capital after the dot needs the LM to read it on from the word before
-    (log10 P ≥ MIN_READS_ON: "và công" yes, "sách mã" no); a number after it must be a
-    date or year ("năm.2025", "ngày.22/7/2024") or follow a capitalised heading word
-    ("Điều.3"; not a note mark, "Việt Nam.3)"). The dot becomes the space it stands in. On
-    the 170,801 lines of the typed official corpus this finds 5 places ("trong.các",
-    "thuộc.tên", "tắt.tên": typos; "Tài.100.", "mã lực.giờ").
+    "thông.tìn", "và.Công", "phụ:nữ", "phố'Hồ", "hai;.mức", "năm.2025", "Điều.3": on heavy
+    scans a speck in the gap becomes a mark and the gap is lost. Typed text rarely glues
+    two words with a mark, and then mostly as a sentence end that lost its space ("ngân
+    sách.Mã ĐVQHNS", "tiêu cực.2. Giao"); abbreviations do it on purpose ("TP.HCM",
+    "Tp.Hồ", "v.v.", "No.120", "m3/ngày.đêm"). So both sides must be syllables of two
+    letters or more (attested, or well formed: OCR misreads the marks of the next word
+    too), neither in capitals, not after a "/". A lone dot, colon or apostrophe becomes
+    the space it stands in — before a capital only when the LM reads the word on from the
+    one before (log10 P ≥ MIN_READS_ON: "và công" yes, "sách mã" no); a comma or semicolon
+    with a speck after it keeps its mark and gets its space back ("hai; mức"). A dot
+    before a number goes only in a date or code ("năm.2025", "số.1132/QĐ-TTg") or after a
+    capitalised Vietnamese word ("Điều.3"; not a note mark, "Việt Nam.3)"). On the
+    170,801 lines of the typed official corpus this finds 7 places: "trong.các",
+    "thuộc.tên", "tắt.tên", "đối với:cơ sở" (typos), "Tài.100.", "g/mã lực.giờ", "Đơn vị
+    tính:ha".
     """
     out: dict[int, tuple[str, str, Literal["ocr"], float]] = {}
-    why = "speck read as '.' between two words"
 
     def plain_syllable(text: str) -> bool:
         return (len(text) >= 2 and not text.isupper()
@@ -194,27 +196,42 @@ def glued_dot_fixes(tokens: list[Token], is_syllable: Callable[[str], bool],
 
     for i, token in enumerate(tokens):
         after_slash = i >= 2 and tokens[i - 2].text == "/"
-        if (token.text == "." and 0 < i < len(tokens) - 1 and not after_slash
-                and tokens[i - 1].is_word and tokens[i + 1].is_word):
-            left, right = tokens[i - 1].text, tokens[i + 1].text
-            if (plain_syllable(left) and plain_syllable(right)
-                    and (right.islower()
-                         or continuation(left.lower(), right.lower()) >= MIN_READS_ON)):
-                out[i] = (" ", why, "ocr", GLUED_DOT_CONFIDENCE)
-        elif token.kind == "code" and (match := _WORD_DOT_NUMBER.match(token.text)):
+        if token.kind == "code" and (match := _WORD_DOT_NUMBER.match(token.text)):
             word, number = match.groups()
-            dated = "/" in number or len(number) == 4
+            dated = "/" in number or re.fullmatch(r"\d{4}", number) is not None
             label = word[0].isupper() and (i + 1 == len(tokens) or tokens[i + 1].text != ")")
             vietnamese = word.islower() or not word.isascii()  # not the English "No.120"
             if plain_syllable(word) and vietnamese and (dated or label) and not after_slash:
-                out[i] = (f"{word} {number}", why, "ocr", GLUED_DOT_CONFIDENCE)
+                why = "speck read as '.' between a word and a number"
+                out[i] = (f"{word} {number}", why, "ocr", GAP_SPECK_CONFIDENCE)
+            continue
+        if token.kind != "punct" or i == 0 or not tokens[i - 1].is_word or after_slash:
+            continue
+        end = i + 1
+        while end < len(tokens) and end - i < 2 and tokens[end].kind == "punct":
+            end += 1
+        if end >= len(tokens) or not tokens[end].is_word:
+            continue
+        left, right = tokens[i - 1].text, tokens[end].text
+        if not (plain_syllable(left) and plain_syllable(right)):
+            continue
+        marks = "".join(t.text for t in tokens[i:end])
+        if len(marks) == 1 and marks in _GAP_SPECKS:
+            if right.islower() or continuation(left.lower(), right.lower()) >= MIN_READS_ON:
+                out[i] = (" ", f"speck read as '{marks}' between two words", "ocr",
+                          GAP_SPECK_CONFIDENCE)
+        elif len(marks) == 2 and marks[0] in ",;" and marks[1] in _GAP_SPECKS:
+            out[i + 1] = (" ", f"speck read as '{marks[1]}' after '{marks[0]}'", "ocr",
+                          GAP_SPECK_CONFIDENCE)
     return out
 
 
-_WORD_DOT_NUMBER = re.compile(r"^([^\W\d_]+)\.(\d[\d/.-]*)$")
+_GAP_SPECKS = set(".:'‘’`")
+"""Marks that a speck in the gap between two words is read as."""
+_WORD_DOT_NUMBER = re.compile(r"^([^\W\d_]+)\.(\d\S*)$")
 MIN_READS_ON = -2.0
-"""log10 P(next word | word before the dot) for a dot before a capital to be a speck."""
-GLUED_DOT_CONFIDENCE = 0.9
+"""log10 P(next word | word before the mark) for a mark before a capital to be a speck."""
+GAP_SPECK_CONFIDENCE = 0.9
 
 
 def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
