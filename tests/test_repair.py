@@ -753,6 +753,27 @@ def test_speck_read_as_a_dot_between_two_words_is_the_space() -> None:
     assert repair_text(typed).text == typed  # typed text: as written
 
 
+def test_label_that_lost_its_dot_in_a_numbered_run_gets_it_back() -> None:
+    """'4 Người' after '3.' is '4. Người'; wrapped references, serials and typed text stay."""
+    _engine()
+    import doctest
+
+    from pipeline.repair import label_dots, repair_text
+
+    text = ("3. Hồ sơ gồm các giấy tờ theo mẫu.\n4 Người kê khai chịu trách nhiệm.\n"
+            "Điều 2. Phạm vi áp dụng\nQuyết định này áp dụng cho các xã.\n"
+            "Điều 3 Quyết định này có hiệu lực kể từ ngày ký.\nĐiều 4 Các sở thi hành.")
+    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
+    lines = result.text.split("\n")
+    assert (lines[1], lines[4][:8], lines[5][:8]) == ("4. Người kê khai chịu trách nhiệm.",
+                                                     "Điều 3. ", "Điều 4. ")
+    assert repair_text(text).text == text  # typed text: as written
+    for kept in ("3. Hồ sơ theo quy định tại khoản\n4 Điều 12 của Luật này.",  # a reference
+                 "1 Sở Tư pháp\n2 Sở Tài chính\n3 Sở Nội vụ"):  # serial numbers
+        assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
+    assert doctest.testmod(label_dots).failed == 0
+
+
 def test_section_numerals_misread_by_ocr_are_put_back_in_sequence() -> None:
     """'IL.QUY ĐỊNH' is section I; a second 'II.' before 'IV.' is III; '1H.' is III; typed kept."""
     _engine()

@@ -22,6 +22,7 @@ from pipeline.repair.channel import Channel, base_of, get_channel
 from pipeline.repair.decode import SENTENCE_BREAK, Choice, Slot, decode
 from pipeline.repair.detect import LineAssessment, assess_lines, describe_words
 from pipeline.repair.document_terms import document_term_fixes
+from pipeline.repair.label_dots import lost_label_dots
 from pipeline.repair.letter_case import MIN_FREQUENCY, small_letter_fixes
 from pipeline.repair.line_cues import LABEL_LOOKALIKES, POINT_LETTERS
 from pipeline.repair.lm import SENTENCE_STOPS, opens_sentence
@@ -510,6 +511,7 @@ class RepairEngine:
         ocr_lines = [t if line_confs else [] for t, line_confs in zip(tokens_per_line, confs,
                                                                       strict=True)]
         numerals = section_numeral_fixes(ocr_lines)
+        label_dots = lost_label_dots(ocr_lines)
         points, decided = point_label_fixes(ocr_lines)
         listed = self.inventory.listed_abbreviations
         terms = document_term_fixes(tokens_per_line, listed, is_syllable)
@@ -527,6 +529,8 @@ class RepairEngine:
                 for i, fix in gap_speck_fixes(t, is_syllable, self.lm.bigram).items():
                     fixes.setdefault(i, fix)
                 fixes.update(numerals.get(k, {}))
+                for i, fix in label_dots.get(k, {}).items():
+                    fixes.setdefault(i, fix)
                 fixes.update(points.get(k, {}))
                 for i, fix in small_letter_fixes(
                         t, capital_share, self.lm.bigram,
