@@ -774,6 +774,22 @@ def test_label_that_lost_its_dot_in_a_numbered_run_gets_it_back() -> None:
     assert doctest.testmod(label_dots).failed == 0
 
 
+def test_slash_lost_in_a_date_or_document_number_is_put_back() -> None:
+    """'ngày 09 10/2024', 'số 151 2025/NĐ-CP', 'ngày' + '18/5 2025': the space is the slash."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = ("Căn cứ Nghị định số 151 2025/NĐ-CP ngày 09 10/2024 của Chính phủ;\n"
+            "Quyết định số 912/QĐ-BKHCN ngày\n18/5 2025 của Bộ Khoa học và Công nghệ;")
+    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
+    assert result.text == text.replace("151 2025", "151/2025").replace(
+        "09 10/2024", "09/10/2024").replace("18/5 2025", "18/5/2025")
+    assert [(e.before, e.after, e.kind) for e in result.edits] == [(" ", "/", "ocr")] * 3
+    for kept in ("ngày 40 10/2024 và", "gồm 3 2024/QĐ-UBND", "số 3 người tham gia"):
+        assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
+    assert repair_text(text).text == text  # typed text: as written
+
+
 def test_section_numerals_misread_by_ocr_are_put_back_in_sequence() -> None:
     """'IL.QUY ĐỊNH' is section I; a second 'II.' before 'IV.' is III; '1H.' is III; typed kept."""
     _engine()

@@ -35,6 +35,7 @@ from pipeline.repair.ocr_noise import (
     glued_mark,
     list_c_fixes,
     lone_run,
+    lost_slash_fixes,
     noise_edit,
     numbered_item_fixes,
     stray_letter,
@@ -527,6 +528,8 @@ class RepairEngine:
                 fixes.update(code_fixes(t))
                 fixes.update(ellipsis_fixes(t))
                 for i, fix in gap_speck_fixes(t, is_syllable, self.lm.bigram).items():
+                    fixes.setdefault(i, fix)
+                for i, fix in lost_slash_fixes(t, tokens_per_line[k - 1] if k else ()).items():
                     fixes.setdefault(i, fix)
                 fixes.update(numerals.get(k, {}))
                 for i, fix in label_dots.get(k, {}).items():

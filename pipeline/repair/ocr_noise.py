@@ -11,7 +11,7 @@ channel costs are in `punctuation.py`, and the decoder with the LM decides. OCR 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pipeline.codes import normalize_code
@@ -232,6 +232,48 @@ _WORD_DOT_NUMBER = re.compile(r"^([^\W\d_]+)\.(\d\S*)$")
 MIN_READS_ON = -2.0
 """log10 P(next word | word before the mark) for a mark before a capital to be a speck."""
 GAP_SPECK_CONFIDENCE = 0.9
+
+
+def lost_slash_fixes(tokens: list[Token], line_before: Sequence[Token] = (),
+                     ) -> dict[int, tuple[str, str, Literal["ocr"], float]]:
+    """Find the slash OCR lost in a date or document number ("ngày 09 10/2024").
+
+    A thin slash is the first glyph a worn scan loses, and Tesseract then reads a space.
+    Only where the text says what must stand there: a date right after "ngày" whose three
+    parts read as day, month and year once joined ("09 10/2024", "18/5 2025"), and a
+    document number right after "số" / "Số:" whose next piece is a year and an issuer's
+    code ("151 2025/NĐ-CP"); the cue may end the line before. The space becomes the slash.
+    """
+    out: dict[int, tuple[str, str, Literal["ocr"], float]] = {}
+    before = [t for t in line_before if t.kind != "space"][-2:]
+    solid = [i for i, t in enumerate(tokens) if t.kind != "space"]
+    cues = before + [tokens[i] for i in solid]  # the cue may close the line before
+    for n in range(len(before), len(cues) - 1):
+        first_at, second_at = solid[n - len(before)], solid[n - len(before) + 1]
+        cue, first, second = cues[n - 1], tokens[first_at], tokens[second_at]
+        gap = first_at + 1
+        if (gap != second_at - 1 or tokens[gap].text != " " or first.kind != "code"
+                or second.kind != "code"):
+            continue
+        joined = f"{first.text}/{second.text}"
+        word = cue.text.lower()
+        if n > 1 and word == ":" and cues[n - 2].text.lower() == "số":
+            word = "số"
+        if word == "ngày" and _DATE.fullmatch(joined) and _real_date(joined):
+            out[gap] = ("/", "date lost a '/' to OCR", "ocr", LOST_SLASH_CONFIDENCE)
+        elif word == "số" and _NUMBER_YEAR_CODE.fullmatch(joined):
+            out[gap] = ("/", "document number lost a '/' to OCR", "ocr", LOST_SLASH_CONFIDENCE)
+    return out
+
+
+def _real_date(text: str) -> bool:
+    day, month, year = (int(x) for x in text.split("/"))
+    return 1 <= day <= 31 and 1 <= month <= 12 and 1900 <= year <= 2100
+
+
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+_NUMBER_YEAR_CODE = re.compile(r"\d{1,4}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9Đ-]*")
+LOST_SLASH_CONFIDENCE = 0.9
 
 
 def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
