@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -568,6 +569,22 @@ def _ocr_words(text: str, conf: float = 80.0) -> list[list[tuple[str, float]]]:
     return [[(w, conf) for w in line.split()] for line in text.split("\n")]
 
 
+def _ocr_rule(text: str, expected: str, kept: tuple[str, ...] = (), conf: float = 90.0) -> Any:
+    """Check an OCR-only rule and return the OCR result.
+
+    `text` read by OCR repairs to `expected`, each of `kept` stays as read, and `text`
+    typed stays as written (these rules trust typed text).
+    """
+    from pipeline.repair import repair_text
+
+    result = repair_text(text, word_confidences=_ocr_words(text, conf))
+    assert result.text == expected
+    for other in kept:
+        assert repair_text(other, word_confidences=_ocr_words(other, conf)).text == other
+    assert repair_text(text).text == text  # typed text: as written
+    return result
+
+
 def test_punctuation_costs_follow_the_measured_channel() -> None:
     """A '.' before a lowercase word is cheap to drop; a sure word's mark is only dropped."""
     from pipeline.repair.punctuation import glued_mark_candidates
@@ -720,37 +737,26 @@ def test_document_codes_misread_by_ocr_are_put_right_and_others_kept() -> None:
 def test_ellipsis_read_as_two_dots_is_put_back() -> None:
     """'số. .;' is 'số…;' (Tesseract's reading of the one-glyph ellipsis); leaders stay."""
     _engine()
-    from pipeline.repair import repair_text
-
-    text = "gồm nhà, đất, xe. .; các khoản khác\nvật tư, thiết bị. .)."
-    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
-    assert result.text == "gồm nhà, đất, xe…; các khoản khác\nvật tư, thiết bị…)."
+    result = _ocr_rule("gồm nhà, đất, xe. .; các khoản khác\nvật tư, thiết bị. .).",
+                       "gồm nhà, đất, xe…; các khoản khác\nvật tư, thiết bị…).",
+                       ("Họ và tên. . . . . . .", "kết thúc. .", "mục A. .;"))
     assert {e.kind for e in result.edits} == {"ocr"}
-    for kept in ("Họ và tên. . . . . . .", "kết thúc. .", "mục A. .;"):
-        assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
-    assert repair_text(text).text == text  # typed text: as written
 
 
 def test_speck_read_as_a_dot_between_two_words_is_the_space() -> None:
     """'thông.tìn', 'năm.2025', 'Điều.3': a speck in the gap; abbreviations, sentence ends stay."""
     _engine()
-    from pipeline.repair import repair_text
-
-    text = ("căn cứ thông.tìn từ hệ thống\nBộ Khoa học và.Công nghệ đến năm.2025\n"
-            "Quyết định số.1132/QĐ-TTg ngày.22/7/2024\nĐiều.3. Tổ chức thực hiện\n"
-            "con thứ hai;.mức hỗ trợ\nTheo đó,:Cục Thuế cập nhật")
-    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
-    assert result.text == ("căn cứ thông tin từ hệ thống\nBộ Khoa học và Công nghệ đến năm 2025\n"
-                           "Quyết định số 1132/QĐ-TTg ngày 22/7/2024\nĐiều 3. Tổ chức thực hiện\n"
-                           "con thứ hai; mức hỗ trợ\nTheo đó, Cục Thuế cập nhật")
+    result = _ocr_rule(
+        "căn cứ thông.tìn từ hệ thống\nBộ Khoa học và.Công nghệ đến năm.2025\n"
+        "Quyết định số.1132/QĐ-TTg ngày.22/7/2024\nĐiều.3. Tổ chức thực hiện\n"
+        "con thứ hai;.mức hỗ trợ\nTheo đó,:Cục Thuế cập nhật",
+        "căn cứ thông tin từ hệ thống\nBộ Khoa học và Công nghệ đến năm 2025\n"
+        "Quyết định số 1132/QĐ-TTg ngày 22/7/2024\nĐiều 3. Tổ chức thực hiện\n"
+        "con thứ hai; mức hỗ trợ\nTheo đó, Cục Thuế cập nhật",
+        ("tại TP.HCM và Tp.Hồ Chí Minh, v.v.", "Decree No.120/2016 dated",
+         "mã ngân sách.Mã đơn vị", "xem Việt Nam.3) về", "m3/ngày.đêm", "Điều kiện:Các bên"))
     specks = [e for e in result.edits if "speck read as" in e.reason]
     assert len(specks) == 8 and {e.kind for e in specks} == {"ocr"}
-    for kept in ("tại TP.HCM và Tp.Hồ Chí Minh, v.v.", "Decree No.120/2016 dated",
-                 "mã ngân sách.Mã đơn vị", "xem Việt Nam.3) về", "m3/ngày.đêm",
-                 "Điều kiện:Các bên"):
-        assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
-    typed = "Bộ Khoa học và.Công nghệ"
-    assert repair_text(typed).text == typed  # typed text: as written
 
 
 def test_label_that_lost_its_dot_in_a_numbered_run_gets_it_back() -> None:
@@ -758,36 +764,40 @@ def test_label_that_lost_its_dot_in_a_numbered_run_gets_it_back() -> None:
     _engine()
     import doctest
 
-    from pipeline.repair import label_dots, repair_text
+    from pipeline.repair import label_dots
 
     text = ("3. Hồ sơ gồm các giấy tờ theo mẫu.\n4 Người kê khai chịu trách nhiệm.\n"
             "Điều 2. Phạm vi áp dụng\nQuyết định này áp dụng cho các xã.\n"
             "Điều 3 Quyết định này có hiệu lực kể từ ngày ký.\nĐiều 4 Các sở thi hành.")
-    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
-    lines = result.text.split("\n")
-    assert (lines[1], lines[4][:8], lines[5][:8]) == ("4. Người kê khai chịu trách nhiệm.",
-                                                     "Điều 3. ", "Điều 4. ")
-    assert repair_text(text).text == text  # typed text: as written
-    for kept in ("3. Hồ sơ theo quy định tại khoản\n4 Điều 12 của Luật này.",  # a reference
-                 "1 Sở Tư pháp\n2 Sở Tài chính\n3 Sở Nội vụ"):  # serial numbers
-        assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
+    expected = text.replace("4 Người", "4. Người").replace("Điều 3 ", "Điều 3. ").replace(
+        "Điều 4 ", "Điều 4. ")
+    _ocr_rule(text, expected, ("3. Hồ sơ theo quy định tại khoản\n4 Điều 12 của Luật này.",
+                               "1 Sở Tư pháp\n2 Sở Tài chính\n3 Sở Nội vụ"))  # serials
     assert doctest.testmod(label_dots).failed == 0
 
 
 def test_slash_lost_in_a_date_or_document_number_is_put_back() -> None:
     """'ngày 09 10/2024', 'số 151 2025/NĐ-CP', 'ngày' + '18/5 2025': the space is the slash."""
     _engine()
-    from pipeline.repair import repair_text
-
     text = ("Căn cứ Nghị định số 151 2025/NĐ-CP ngày 09 10/2024 của Chính phủ;\n"
             "Quyết định số 912/QĐ-BKHCN ngày\n18/5 2025 của Bộ Khoa học và Công nghệ;")
-    result = repair_text(text, word_confidences=_ocr_words(text, 90.0))
-    assert result.text == text.replace("151 2025", "151/2025").replace(
-        "09 10/2024", "09/10/2024").replace("18/5 2025", "18/5/2025")
+    expected = text.replace("151 2025", "151/2025").replace("09 10/2024", "09/10/2024").replace(
+        "18/5 2025", "18/5/2025")
+    result = _ocr_rule(text, expected,
+                       ("ngày 40 10/2024 và", "gồm 3 2024/QĐ-UBND", "số 3 người tham gia"))
     assert [(e.before, e.after, e.kind) for e in result.edits] == [(" ", "/", "ocr")] * 3
-    for kept in ("ngày 40 10/2024 và", "gồm 3 2024/QĐ-UBND", "số 3 người tham gia"):
-        assert repair_text(kept, word_confidences=_ocr_words(kept, 90.0)).text == kept
-    assert repair_text(text).text == text  # typed text: as written
+
+
+def test_a_kept_syllable_keeps_the_authors_tone_placement() -> None:
+    """'Lê Hải Hoà' in a text that writes 'hòa' stays 'Hoà'; restored words take the style."""
+    _engine()
+    from pipeline.repair import repair_text
+
+    text = "Ông Lê Hải Hoà, Phó Chủ tịch tỉnh, chủ trì hòa giải và hòa nhập cộng đồng."
+    assert repair_text(text).text == text
+    assert repair_text(text, word_confidences=_ocr_words(text, 90.0)).text == text
+    stripped = repair_text("Ong Le Hai Hoa chu tri hoa giai, va hòa nhập cộng đồng.").text
+    assert "hòa giải" in stripped  # a restored syllable is written in the document's style
 
 
 def test_section_numerals_misread_by_ocr_are_put_back_in_sequence() -> None:
@@ -892,18 +902,15 @@ def test_capital_read_for_a_small_letter_of_the_same_shape() -> None:
     _engine()
     import doctest
 
-    from pipeline.repair import letter_case, repair_text
+    from pipeline.repair import letter_case
 
     text = "Các đơn vị báo cáo như Sau: kết quả thực hiện gửi về Sở Tư pháp."
-    result = repair_text(text, word_confidences=_ocr_words(text, 95.0))
-    assert result.text == text.replace("Sau", "sau")
+    # a table row read as one line: the next cell's capital does not read on ("chú ống")
+    result = _ocr_rule(text, text.replace("Sau", "sau"), ("Dụng cụ Ghi chú Ống nghiệm 02 cái",),
+                       conf=95.0)
     case = [e for e in result.edits if "same shape" in e.reason]
     assert [(e.before, e.after, e.kind) for e in case] == [("Sau", "sau", "ocr")]
     assert 0.99 < case[0].confidence < 1.0
-    assert repair_text(text).text == text  # typed text: the author's capital
-    # a table row read as one line: the next cell's capital does not read on ("chú ống")
-    row = "Dụng cụ Ghi chú Ống nghiệm 02 cái"
-    assert repair_text(row, word_confidences=_ocr_words(row, 95.0)).text == row
     assert doctest.testmod(letter_case).failed == 0
 
 

@@ -922,13 +922,19 @@ def _reason(mode: Mode | str, choice: Choice, kind: str) -> str:
 
 
 def _write(syllables: tuple[str, ...], originals: list[Token], style: str | None) -> str | None:
-    """Write `syllables` in the original tokens' case and the document's style."""
+    """Write `syllables` in the original tokens' case and the document's style.
+
+    A syllable the repair kept (the same one as read, whatever its tone placement: "Hoà"
+    in a document that writes "hòa") keeps the author's spelling; only changed ones take
+    the document's style. Before, a signer's "Lê Hải Hoà" came out "Hòa".
+    """
     if not originals:
         return None
-    styled = [
-        to_style(s, style) if s != originals[min(k, len(originals) - 1)].text.lower() else s
-        for k, s in enumerate(syllables)
-    ]
+    styled = []
+    for k, s in enumerate(syllables):
+        read = originals[min(k, len(originals) - 1)].text.lower()
+        same = s == read or canonical(s) == canonical(read)
+        styled.append(read if same else to_style(s, style))
     if len(styled) == len(originals):
         out = []
         for s, token in zip(styled, originals, strict=True):
