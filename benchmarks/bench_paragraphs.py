@@ -290,7 +290,8 @@ def score_scanned(scanned: list[tuple[Page, object]]) -> dict[str, float]:
         for sheet in document.pages:
             starts.append(position)
             position += len(sheet.lines)
-        for start, end in zip(starts[1:], starts[2:] + [position], strict=True):
+        turns = zip(starts[1:], starts[2:] + [position], strict=True) if len(starts) > 1 else ()
+        for start, end in turns:  # (a one-sheet document has no page turn)
             # the pair at each page turn: the last text line before it, the first after it
             before = [k for k in range(start) if page.owner[k] >= 0]
             after = [k for k in range(start, end) if page.owner[k] >= 0]
