@@ -788,6 +788,17 @@ def test_slash_lost_in_a_date_or_document_number_is_put_back() -> None:
     assert [(e.before, e.after, e.kind) for e in result.edits] == [(" ", "/", "ocr")] * 3
 
 
+def test_semicolon_read_as_comma_before_a_list_item_or_recital() -> None:
+    """'… ít người,' + 'b) Phụ nữ' and '… năm 2024,' + 'Căn cứ …' end with ';'."""
+    _engine()
+    text = ("Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024,\nCăn cứ Nghị định số 151/2025/NĐ-CP;\n"
+            "a) Phụ nữ dân tộc thiểu số rất ít người,\nb) Phụ nữ ở tỉnh có mức sinh thấp.")
+    result = _ocr_rule(text, text.replace("2024,", "2024;").replace("người,", "người;"),
+                       ("điểm a), b), c),\nd) khoản 1 Điều 10.",  # a reference read on
+                        "Nơi nhận:\n- Như Điều 3,\n- Lưu: VT."))  # recipients keep commas
+    assert [(e.before, e.after, e.kind) for e in result.edits] == [(",", ";", "ocr")] * 2
+
+
 def test_a_kept_syllable_keeps_the_authors_tone_placement() -> None:
     """'Lê Hải Hoà' in a text that writes 'hòa' stays 'Hoà'; restored words take the style."""
     _engine()

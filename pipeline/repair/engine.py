@@ -29,6 +29,7 @@ from pipeline.repair.lm import SENTENCE_STOPS, opens_sentence
 from pipeline.repair.lookalikes import fold_lookalikes, with_lookalike_edits
 from pipeline.repair.ocr_noise import (
     STRAY_LETTER_COST,
+    clause_end_fixes,
     code_fixes,
     ellipsis_fixes,
     gap_speck_fixes,
@@ -513,6 +514,7 @@ class RepairEngine:
                                                                       strict=True)]
         numerals = section_numeral_fixes(ocr_lines)
         label_dots = lost_label_dots(ocr_lines)
+        clause_ends = clause_end_fixes(ocr_lines)
         points, decided = point_label_fixes(ocr_lines)
         listed = self.inventory.listed_abbreviations
         terms = document_term_fixes(tokens_per_line, listed, is_syllable)
@@ -533,6 +535,8 @@ class RepairEngine:
                     fixes.setdefault(i, fix)
                 fixes.update(numerals.get(k, {}))
                 for i, fix in label_dots.get(k, {}).items():
+                    fixes.setdefault(i, fix)
+                for i, fix in clause_ends.get(k, {}).items():
                     fixes.setdefault(i, fix)
                 fixes.update(points.get(k, {}))
                 for i, fix in small_letter_fixes(
