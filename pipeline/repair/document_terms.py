@@ -35,9 +35,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Literal
 
-from pipeline.repair.tokens import Token
+from pipeline.repair.tokens import OcrFix, Token
 
 MIN_COUNT = 3
 """Written this often in the document, a mixed-case acronym is a term of it."""
@@ -54,8 +53,6 @@ characters at least (two-letter strings fit too many: "AT" would be "A1", "IS" "
 _SAME_SHAPE = {"ø": "o", "Ø": "O", "0": "O", "đ": "d", "Đ": "D"}
 _LIKE_CAPITAL_I = set("IlL1|T")
 _PIECES = re.compile(r"[^\W_]+")
-
-TermFix = tuple[str, str, Literal["ocr"], float]
 
 
 def _shape(char: str, letters: bool = True) -> str:
@@ -142,7 +139,7 @@ def document_term_fixes(
     lines: Sequence[list[Token]],
     listed: Collection[str],
     is_syllable: Callable[[str], bool],
-) -> dict[int, dict[int, TermFix]]:
+) -> dict[int, dict[int, OcrFix]]:
     """Mend misread copies of acronyms: line → {token index: (text, why, "ocr", confidence)}.
 
     `listed`: the abbreviation list (never mended, always terms); `is_syllable`: words in
@@ -167,7 +164,7 @@ def document_term_fixes(
             return counts[term] > 0 or len(word) >= MIN_UNSEEN_LENGTH
         return counts[term] >= DOMINANCE * counts[word]
 
-    out: dict[int, dict[int, TermFix]] = {}
+    out: dict[int, dict[int, OcrFix]] = {}
     for k, i, token, acronyms in found:
         text, mended = token.text, []
         for start, end, word in reversed(acronyms):
@@ -192,7 +189,7 @@ def _index(listed: frozenset[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _fix(text: str, mended: list[tuple[str, str]], counts: Counter[str],
-         listed: Collection[str]) -> TermFix:
+         listed: Collection[str]) -> OcrFix:
     """Build the fix of one token from its mended words, saying where each term was seen."""
     def seen(term: str) -> str:
         n = counts[term]

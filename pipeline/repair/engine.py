@@ -53,7 +53,14 @@ from pipeline.repair.resources import (
     to_style,
 )
 from pipeline.repair.section_numerals import section_numeral_fixes
-from pipeline.repair.tokens import CasePattern, Token, apply_case, case_pattern, tokenize
+from pipeline.repair.tokens import (
+    CasePattern,
+    OcrFix,
+    Token,
+    apply_case,
+    case_pattern,
+    tokenize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -529,22 +536,16 @@ class RepairEngine:
                 fixes.update(list_c_fixes(t))
                 fixes.update(code_fixes(t))
                 fixes.update(ellipsis_fixes(t))
-                for i, fix in gap_speck_fixes(t, is_syllable, self.lm.bigram).items():
-                    fixes.setdefault(i, fix)
-                for i, fix in lost_slash_fixes(t, tokens_per_line[k - 1] if k else ()).items():
-                    fixes.setdefault(i, fix)
+                line_before = tokens_per_line[k - 1] if k else []
+                _add_undecided(fixes, gap_speck_fixes(t, is_syllable, self.lm.bigram))
+                _add_undecided(fixes, lost_slash_fixes(t, line_before))
                 fixes.update(numerals.get(k, {}))
-                for i, fix in label_dots.get(k, {}).items():
-                    fixes.setdefault(i, fix)
-                for i, fix in clause_ends.get(k, {}).items():
-                    fixes.setdefault(i, fix)
+                _add_undecided(fixes, label_dots.get(k, {}))
+                _add_undecided(fixes, clause_ends.get(k, {}))
                 fixes.update(points.get(k, {}))
-                for i, fix in small_letter_fixes(
-                        t, capital_share, self.lm.bigram,
-                        tokens_per_line[k - 1] if k else ()).items():
-                    fixes.setdefault(i, fix)
-            for i, fix in terms.get(k, {}).items():
-                fixes.setdefault(i, fix)
+                _add_undecided(fixes, small_letter_fixes(t, capital_share, self.lm.bigram,
+                                                         line_before))
+            _add_undecided(fixes, terms.get(k, {}))
 
         def repair(k: int, tail: list[str], shifts: TokenShifts | None = None) -> LineRepair:
             lookahead = None
@@ -741,6 +742,12 @@ class RepairEngine:
 NORMALIZE_CONFIDENCE = 0.9
 Fix = tuple[str, str] | tuple[str, str, EditKind, float]
 """A token's fixed text and why; kind and confidence when not a `normalize` at 0.9."""
+
+
+def _add_undecided(fixes: dict[int, Fix], found: dict[int, OcrFix]) -> None:
+    """Add a rule's fixes for the tokens no earlier rule has fixed (the earlier one wins)."""
+    for i, fix in found.items():
+        fixes.setdefault(i, fix)
 
 
 def _fix_edit(line_id: str, token: Token, fix: Fix, flag_below: float) -> Edit:

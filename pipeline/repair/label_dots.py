@@ -34,19 +34,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from pipeline.repair.tokens import Token
+from pipeline.repair.line_cues import TERMINAL
+from pipeline.repair.tokens import OcrFix, Token
 
-ENDS_CLAUSE = ".;:!?…"
-"""A line ending in one of these closes what it says: the next line may open a label."""
 ARTICLE_WORDS = frozenset({"Điều", "Dieu"})
 LABEL_DOT_CONFIDENCE = 0.9
 MAX_GAP = 12
 """Lines between a label and the dotted one before it: a footnote's number ("2 Không bao
 gồm …") is far from the list whose numbers it repeats."""
-
-LabelFix = tuple[str, str, Literal["ocr"], float]
 
 
 @dataclass(frozen=True)
@@ -85,17 +81,17 @@ def _label(tokens: Sequence[Token], line: int) -> _Label | None:
 def _closes(tokens: Sequence[Token]) -> bool:
     """Tell whether a line ends a sentence or clause (an empty line does)."""
     text = "".join(t.text for t in tokens).rstrip()
-    return not text or text[-1] in ENDS_CLAUSE or text[-1] in "”\")"
+    return not text or text[-1] in TERMINAL or text[-1] in "”\")"
 
 
-def lost_label_dots(lines: Sequence[Sequence[Token]]) -> dict[int, dict[int, LabelFix]]:
+def lost_label_dots(lines: Sequence[Sequence[Token]]) -> dict[int, dict[int, OcrFix]]:
     """Line → {token index of the number: (number with its dot, why, "ocr", confidence)}.
 
     `lines` are the document's OCR lines in reading order (typed lines: pass empty lists).
     """
     labels = [label for k, tokens in enumerate(lines) if (label := _label(tokens, k))]
     dotted = {label for label in labels if label.dotted}
-    out: dict[int, dict[int, LabelFix]] = {}
+    out: dict[int, dict[int, OcrFix]] = {}
     changed = True
     while changed:  # a label given back its dot vouches for the next ("Điều 3", "Điều 4")
         changed = False

@@ -39,9 +39,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import Literal
 
-from pipeline.repair.tokens import Token, case_pattern
+from pipeline.repair.tokens import OcrFix, Token, case_pattern
 
 SIZE_ONLY_LETTERS = frozenset("cosvwxz")
 """Letters whose capital has the small letter's shape, only larger."""
@@ -53,8 +52,6 @@ MIN_FREQUENCY = 200
 MIN_CONTINUATION = -2.0
 """log10 P(word | word before) the lowercase word needs: it follows that word in one use
 of a hundred or more (set a priori, not tuned)."""
-
-CaseFix = tuple[str, str, Literal["ocr"], float]
 
 
 def _base_letter(char: str) -> str:
@@ -82,7 +79,7 @@ def _next_word(tokens: Sequence[Token], i: int) -> Token | None:
 def small_letter_fixes(tokens: Sequence[Token],
                        capital_share: Callable[[str], float | None],
                        continuation: Callable[[str, str], float],
-                       line_before: Sequence[Token] = ()) -> dict[int, CaseFix]:
+                       line_before: Sequence[Token] = ()) -> dict[int, OcrFix]:
     """Token index → (lowercase word, why, "ocr", confidence) for one OCR line.
 
     `capital_share(word)` is the corpus share of `word`'s uses capitalised right after a
@@ -90,7 +87,7 @@ def small_letter_fixes(tokens: Sequence[Token],
     log10 P(word | previous) under the LM (both in lowercase). `line_before`: the tokens
     of the line before, whose last word may precede this line's first.
     """
-    fixes: dict[int, CaseFix] = {}
+    fixes: dict[int, OcrFix] = {}
     for i, token in enumerate(tokens):
         text = token.text
         if (not token.is_word or len(text) < 2 or case_pattern(text) != "title"

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Literal
 
 from pipeline.codes import normalize_code
 from pipeline.document import Edit
 from pipeline.repair.channel import base_of
 from pipeline.repair.decode import SENTENCE_BREAK, Choice
 from pipeline.repair.punctuation import MARKS, glued_prefix_droppable, lone_run_droppable
-from pipeline.repair.tokens import Token
+from pipeline.repair.tokens import OcrFix, Token
 from pipeline.repair.vietnamese import is_valid_syllable
 
 STRAY_LETTER_COST = 1.0
@@ -146,13 +145,13 @@ def list_c_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
 C_LOOKALIKES = {"€", "©", "¢"}
 
 
-def ellipsis_fixes(tokens: list[Token]) -> dict[int, tuple[str, str, Literal["ocr"], float]]:
+def ellipsis_fixes(tokens: list[Token]) -> dict[int, OcrFix]:
     """Find each ellipsis "…" that Tesseract read as two dots apart ("kinh tế số. .; Phát").
 
     Only right after a lowercase word and right before a closing mark (", ; : ) ” !
     ?"): no sentence ends in ". ." there, and a dot leader runs on in dots.
     """
-    out: dict[int, tuple[str, str, Literal["ocr"], float]] = {}
+    out: dict[int, OcrFix] = {}
     for i in range(1, len(tokens) - 3):
         left, first, gap, second, after = tokens[i - 1 : i + 4]
         if (left.is_word and left.text[-1].islower() and first.text == "." and gap.text == " "
@@ -169,7 +168,7 @@ ELLIPSIS_CONFIDENCE = 0.9
 
 def gap_speck_fixes(tokens: list[Token], is_syllable: Callable[[str], bool],
                     continuation: Callable[[str, str], float],
-                    ) -> dict[int, tuple[str, str, Literal["ocr"], float]]:
+                    ) -> dict[int, OcrFix]:
     """Find the specks Tesseract read as a mark in the space between two words.
 
     "thông.tìn", "và.Công", "phụ:nữ", "phố'Hồ", "hai;.mức", "năm.2025", "Điều.3": on heavy
@@ -188,7 +187,7 @@ def gap_speck_fixes(tokens: list[Token], is_syllable: Callable[[str], bool],
     "thuộc.tên", "tắt.tên", "đối với:cơ sở" (typos), "Tài.100.", "g/mã lực.giờ", "Đơn vị
     tính:ha".
     """
-    out: dict[int, tuple[str, str, Literal["ocr"], float]] = {}
+    out: dict[int, OcrFix] = {}
 
     def plain_syllable(text: str) -> bool:
         return (len(text) >= 2 and not text.isupper()
@@ -235,7 +234,7 @@ GAP_SPECK_CONFIDENCE = 0.9
 
 
 def lost_slash_fixes(tokens: list[Token], line_before: Sequence[Token] = (),
-                     ) -> dict[int, tuple[str, str, Literal["ocr"], float]]:
+                     ) -> dict[int, OcrFix]:
     """Find the slash OCR lost in a date or document number ("ngày 09 10/2024").
 
     A thin slash is the first glyph a worn scan loses, and Tesseract then reads a space.
@@ -244,7 +243,7 @@ def lost_slash_fixes(tokens: list[Token], line_before: Sequence[Token] = (),
     document number right after "số" / "Số:" whose next piece is a year and an issuer's
     code ("151 2025/NĐ-CP"); the cue may end the line before. The space becomes the slash.
     """
-    out: dict[int, tuple[str, str, Literal["ocr"], float]] = {}
+    out: dict[int, OcrFix] = {}
     before = [t for t in line_before if t.kind != "space"][-2:]
     solid = [i for i, t in enumerate(tokens) if t.kind != "space"]
     cues = before + [tokens[i] for i in solid]  # the cue may close the line before
@@ -277,7 +276,7 @@ LOST_SLASH_CONFIDENCE = 0.9
 
 
 def clause_end_fixes(lines: Sequence[Sequence[Token]]
-                     ) -> dict[int, dict[int, tuple[str, str, Literal["ocr"], float]]]:
+                     ) -> dict[int, dict[int, OcrFix]]:
     """Find the ';' OCR read as ',' at the end of a list item or recital.
 
     On worn scans the upper dot of ';' is lost and Tesseract reads ',': "a) Phụ nữ … rất
@@ -288,7 +287,7 @@ def clause_end_fixes(lines: Sequence[Sequence[Token]]
     are left alone: nothing after a "Nơi nhận" line is changed. `lines`: the document's
     lines, empty for typed ones. Returns line → {token index: (';', why, "ocr", conf)}.
     """
-    out: dict[int, dict[int, tuple[str, str, Literal["ocr"], float]]] = {}
+    out: dict[int, dict[int, OcrFix]] = {}
     for k in range(len(lines) - 1):
         tokens, following = lines[k], lines[k + 1]
         text = "".join(t.text for t in tokens).strip()

@@ -35,6 +35,10 @@ _TOKEN_RE = re.compile(
 
 CasePattern = Literal["lower", "title", "upper", "mixed"]
 
+OcrFix = tuple[str, str, Literal["ocr"], float]
+"""A rule's rewrite of one token: (new text, why, edit kind, confidence); the repair
+engine applies it before decoding (`engine.Fix`)."""
+
 
 @dataclass(frozen=True)
 class Token:
