@@ -759,6 +759,18 @@ def test_speck_read_as_a_dot_between_two_words_is_the_space() -> None:
     assert len(specks) == 8 and {e.kind for e in specks} == {"ocr"}
 
 
+def test_speck_read_as_a_hyphen_between_two_words_is_the_space() -> None:
+    """'Thông-tin', 'Bộ-Nội vụ': a speck; hyphenated words the LM knows and odd pairs stay."""
+    _engine()
+    result = _ocr_rule(
+        "thuộc Hệ thống Thông-tin quốc gia\nquản lý của Bộ-Nội vụ;\n1. Mức-hỗ trợ",
+        "thuộc Hệ thống Thông tin quốc gia\nquản lý của Bộ Nội vụ;\n1. Mức hỗ trợ",
+        ("hợp tác với Ai-len và", "Liên bang Xô-viết cũ", "xe Rơ-moóc",
+         "chủ nghĩa Mác-Lênin, tư tưởng", "Quyết định số 12-NQ/TW"))
+    hyphens = [e for e in result.edits if "read as '-'" in e.reason]
+    assert len(hyphens) == 3 and {e.kind for e in hyphens} == {"ocr"}
+
+
 def test_label_that_lost_its_dot_in_a_numbered_run_gets_it_back() -> None:
     """'4 Người' after '3.' is '4. Người'; wrapped references, serials and typed text stay."""
     _engine()

@@ -537,7 +537,8 @@ class RepairEngine:
                 fixes.update(code_fixes(t))
                 fixes.update(ellipsis_fixes(t))
                 line_before = tokens_per_line[k - 1] if k else []
-                _add_undecided(fixes, gap_speck_fixes(t, is_syllable, self.lm.bigram))
+                _add_undecided(fixes, gap_speck_fixes(t, is_syllable, self.lm.bigram,
+                                                              self.lm.knows))
                 _add_undecided(fixes, lost_slash_fixes(t, line_before))
                 fixes.update(numerals.get(k, {}))
                 _add_undecided(fixes, label_dots.get(k, {}))

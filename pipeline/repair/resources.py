@@ -119,6 +119,10 @@ class CachedLM:
             self._bigrams[key] = hit
         return hit
 
+    def knows(self, word: str) -> bool:
+        """Whether the LM saw this word as one token (a hyphenated "mô-đun", "kinh tế-xã")."""
+        return self._token(word) in self.lm
+
     def finish(self, state: Any) -> float:
         """log10 P(end of sentence | state)."""
         return float(self.lm.end_score(state))
