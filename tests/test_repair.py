@@ -771,6 +771,18 @@ def test_speck_read_as_a_hyphen_between_two_words_is_the_space() -> None:
     assert len(hyphens) == 3 and {e.kind for e in hyphens} == {"ocr"}
 
 
+def test_hyphenated_words_the_corpus_writes_keep_their_hyphen() -> None:
+    """'mô-đun', 'các-bon', 'kinh tế-xã hội' are written so; a stray 'chế-độ' is a space."""
+    from pipeline.repair import repair_text
+
+    _engine()
+    for text in ("các mô-đun phần mềm dùng chung", "phát triển kinh tế-xã hội của tỉnh",
+                 "lượng các-bon và vắc-xin"):
+        assert repair_text(text).text == text
+        assert repair_text(text, word_confidences=_ocr_words(text)).text == text
+    assert repair_text("quy định chế-độ làm việc").text == "quy định chế độ làm việc"
+
+
 def test_label_that_lost_its_dot_in_a_numbered_run_gets_it_back() -> None:
     """'4 Người' after '3.' is '4. Người'; wrapped references, serials and typed text stay."""
     _engine()

@@ -516,7 +516,8 @@ class RepairEngine:
         style = detect_style("\n".join(lines))
         forced_by_line = list_letter_fixes(tokens_per_line)
         is_syllable = self.inventory.is_syllable
-        fixes_per_line = [normalize_punctuation(t, is_syllable) for t in tokens_per_line]
+        fixes_per_line = [normalize_punctuation(t, is_syllable, self.lm.knows)
+                          for t in tokens_per_line]
         ocr_lines = [t if line_confs else [] for t, line_confs in zip(tokens_per_line, confs,
                                                                       strict=True)]
         numerals = section_numeral_fixes(ocr_lines)
@@ -643,7 +644,7 @@ class RepairEngine:
         `normalize_punctuation` result when the caller already has it.
         """
         if fixes is None:
-            fixes = normalize_punctuation(tokens, self.inventory.is_syllable)
+            fixes = normalize_punctuation(tokens, self.inventory.is_syllable, self.lm.knows)
         edits = [_fix_edit(line_id, tokens[i], fix, settings.flag_below)
                  for i, fix in sorted(fixes.items())]
         slots, owners = self.build_slots(
@@ -764,13 +765,16 @@ _GLUE = set(".:,;'_")
 
 
 def normalize_punctuation(
-    tokens: list[Token], is_syllable: Callable[[str], bool]
+    tokens: list[Token], is_syllable: Callable[[str], bool],
+    known_word: Callable[[str], bool] = lambda word: False,
 ) -> dict[int, tuple[str, str]]:
     """OCR noise in punctuation: token index → (replacement, reason).
 
     - a stray mark glued between two syllables ("cơ:quan", "Đất.đai", "chế-độ") is a space
       OCR misread; left alone when either side is a single letter (v.v, đ/c are codes
-      anyway) or not a syllable (TP.HCM, Nga-Ukraine); a hyphen only between lowercase;
+      anyway) or not a syllable (TP.HCM, Nga-Ukraine); a hyphen only between lowercase,
+      and not in a word the LM knows hyphenated (`known_word`: "mô-đun", "các-bon",
+      "kinh tế-xã hội", written so 700 times in the typed corpus);
     - a lone "~" between spaces, or opening a line, before a word is a dash misread (before
       a number it means "about": kept);
     - a lone ":", ".", "_" or "`" between spaces right after the end of a sentence or
@@ -795,7 +799,8 @@ def normalize_punctuation(
             and is_syllable(left.text.lower())
             and is_syllable(right.text.lower())
             and right.text[0].islower() == left.text[-1].islower()
-            and (token.text != "-" or _lone_hyphen(tokens, i))
+            and (token.text != "-" or (_lone_hyphen(tokens, i)
+                                        and not known_word(f"{left.text}-{right.text}")))
         ):
             fixes[i] = (" ", f"stray '{token.text}' between two words read as a space")
         elif (
