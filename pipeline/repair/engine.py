@@ -765,8 +765,7 @@ _GLUE = set(".:,;'_")
 
 
 def normalize_punctuation(
-    tokens: list[Token], is_syllable: Callable[[str], bool],
-    known_word: Callable[[str], bool] = lambda word: False,
+    tokens: list[Token], is_syllable: Callable[[str], bool], known_word: Callable[[str], bool]
 ) -> dict[int, tuple[str, str]]:
     """OCR noise in punctuation: token index → (replacement, reason).
 

@@ -168,8 +168,7 @@ ELLIPSIS_CONFIDENCE = 0.9
 
 def gap_speck_fixes(tokens: list[Token], is_syllable: Callable[[str], bool],
                     continuation: Callable[[str, str], float],
-                    known_word: Callable[[str], bool] = lambda word: False,
-                    ) -> dict[int, OcrFix]:
+                    known_word: Callable[[str], bool]) -> dict[int, OcrFix]:
     """Find the specks Tesseract read as a mark in the space between two words.
 
     "thông.tìn", "và.Công", "phụ:nữ", "phố'Hồ", "hai;.mức", "năm.2025", "Điều.3": on heavy
