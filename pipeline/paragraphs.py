@@ -48,7 +48,7 @@ from typing import Any
 
 from pipeline.document import Document, Edit, Line
 from pipeline.layout import MARGINALIA, PAGE_NUMBER, looks_like_page_number
-from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues
+from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues, opens_in_capitals
 from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
 
@@ -147,13 +147,6 @@ def _known_word(word: str) -> bool | None:
         return None
 
 
-def _opens_in_capitals(text: str) -> bool:
-    """True when the first word of `text` is in capitals ("TẾ", "VIỆC (Kèm theo …")."""
-    words = text.split()
-    letters = [ch for ch in words[0] if ch.isalpha()] if words else []
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
-
-
 def _joins(previous: LineCues, current: LineCues, previous_width: int,
            geometry: tuple[bool, bool] | None = None) -> bool:
     """True when `current` continues the paragraph that `previous` belongs to.
@@ -161,7 +154,7 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int,
     `geometry` (OCR'd pages that indent first lines): (`current` is indented, `previous`
     runs to the right margin).
     """
-    if previous.is_caps and (current.is_caps or _opens_in_capitals(current.text)) \
+    if previous.is_caps and (current.is_caps or opens_in_capitals(current.text)) \
             and not current.item and not previous.ends_terminal \
             and previous.length >= SHORT_RATIO * previous_width:
         return True  # a capitals title wrapped over two lines

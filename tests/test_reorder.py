@@ -321,6 +321,24 @@ def test_closing_mark_ends_the_text() -> None:
     assert table.cues[1].item and not table.cues[2].item
 
 
+def test_a_full_capitals_line_wraps_onto_a_line_opening_in_capitals() -> None:
+    """A title in capitals runs on over lines; a short capitals line ends where it ends."""
+    from pipeline.repair.line_links import LinkTable
+
+    texts = ["KẾ HOẠCH TRIỂN KHAI CHƯƠNG TRÌNH CHUYỂN ĐỔI SỐ TRONG CÁC CƠ QUAN NHÀ NƯỚC",
+             "CỦA TỈNH GIAI ĐOẠN 2026 - 2030 (Kèm theo Quyết định số 15/QĐ-UBND)",
+             "QUYẾT ĐỊNH",
+             "Về việc ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh nhiệm kỳ 2026 - 2031",
+             "CHƯƠNG TRÌNH HÀNH ĐỘNG THỰC HIỆN NGHỊ QUYẾT CỦA BAN CHẤP HÀNH TRUNG ƯƠNG",
+             "I. MỤC ĐÍCH, YÊU CẦU CỦA VIỆC THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA TỈNH"]
+    table = LinkTable(texts, lm=None)  # cues only: no LM call is made
+    assert table.caps_run_on(0, 1) and not table.neutral(0, 1)  # read on into "CỦA TỈNH"
+    assert not table.caps_run_on(2, 3) and table.neutral(2, 3)  # a short heading, then a line
+    assert not table.caps_run_on(2, 4)  # "QUYẾT ĐỊNH" is short: it wraps onto nothing
+    assert not table.caps_run_on(4, 5) and table.neutral(4, 5)  # "I." opens a section
+    assert not table.caps_run_on(1, 2)  # line 1 is not in capitals
+
+
 @needs_lm
 def test_closing_mark_then_list_item_costs_the_weight() -> None:
     from dataclasses import replace

@@ -223,6 +223,13 @@ def _heading_follows(rest: str) -> bool:
     return len(first) >= 2 and first.isupper()
 
 
+def opens_in_capitals(text: str) -> bool:
+    """True when the first word of `text` is in capitals ("TẾ", "VIỆC (Kèm theo …")."""
+    words = text.split()
+    letters = [ch for ch in words[0] if ch.isalpha()] if words else []
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
 def _upper_after(text: str, offset: int) -> bool:
     """True when the text after a label without its own mark ("1.1 Mục tiêu") is capitalised."""
     return text[offset:offset + 1].isupper()

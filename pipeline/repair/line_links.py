@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pipeline.repair.line_cues import ENUMERATOR_RANK, LineCues, line_cues
+from pipeline.repair.line_cues import ENUMERATOR_RANK, LineCues, line_cues, opens_in_capitals
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +278,8 @@ class LinkTable:
         if self.cues[b].item:
             score -= self.weights.item_continues
         if self.cues[a].is_caps:
-            score -= self.weights.heading_continues
+            if not self.caps_run_on(a, b):
+                score -= self.weights.heading_continues
         elif self.is_short(a) or self.fits(a, b):
             score -= self.weights.short_continues
         return score
@@ -341,10 +342,27 @@ class LinkTable:
 
         Why: an n-gram model cannot tell which of two complete paragraphs comes first, and
         its chance preference for "sentence end + some capitalised word" must not move
-        paragraphs; such a link is scored as a paragraph break whatever the words.
+        paragraphs; such a link is scored as a paragraph break whatever the words. Not
+        where a full capitals line wraps onto b (`caps_run_on`): a title reads on.
         """
         first, second = self.cues[a], self.cues[b]
+        if self.caps_run_on(a, b):
+            return False
         return (first.ends_terminal or first.is_caps) and not second.continues_paragraph
+
+    def caps_run_on(self, a: int, b: int) -> bool:
+        """True when full capitals line a may wrap onto b, which opens in capitals.
+
+        Why: a title in capitals runs over lines ("… NGHIỆP VỤ CHUYÊN NGÀNH KẾ" +
+        "HOẠCH, ĐẦU TƯ VÀ THỐNG KÊ (Kèm theo …"); read as a neutral paragraph break, its
+        break lost to any line that reads on into "HOẠCH" ("Thống kê" in a flattened
+        table above), and a clean document's lines moved. A short capitals line (a header
+        stub, "QUYẾT ĐỊNH") still ends where it ends (pipeline.paragraphs joins the same).
+        """
+        first, second = self.cues[a], self.cues[b]
+        if not first.is_caps or first.ends_terminal or second.item or self.is_short(a):
+            return False
+        return second.is_caps or opens_in_capitals(second.text)
 
 
 def reads_on(lm: BoundaryLM, tokenize: Callable[[str], list[str]], a: str, b: str) -> float:
