@@ -224,7 +224,7 @@ def _heading_follows(rest: str) -> bool:
 
 
 def opens_in_capitals(text: str) -> bool:
-    """True when the first word of `text` is in capitals ("TẾ", "VIỆC (Kèm theo …")."""
+    """Tell whether the first word of `text` is in capitals ("TẾ", "VIỆC (Kèm theo …")."""
     words = text.split()
     letters = [ch for ch in words[0] if ch.isalpha()] if words else []
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)

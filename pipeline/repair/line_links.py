@@ -351,7 +351,7 @@ class LinkTable:
         return (first.ends_terminal or first.is_caps) and not second.continues_paragraph
 
     def caps_run_on(self, a: int, b: int) -> bool:
-        """True when full capitals line a may wrap onto b, which opens in capitals.
+        """Tell whether full capitals line a may wrap onto b, which opens in capitals.
 
         Why: a title in capitals runs over lines ("… NGHIỆP VỤ CHUYÊN NGÀNH KẾ" +
         "HOẠCH, ĐẦU TƯ VÀ THỐNG KÊ (Kèm theo …"); read as a neutral paragraph break, its
