@@ -70,6 +70,17 @@ def test_a_bare_number_after_a_closed_line_is_not_glued_to_it() -> None:
     assert [p.line_ids for p in paragraphs] == [["l1"], ["l2"], ["l3"], ["l4", "l5", "l6"]]
 
 
+def test_a_line_opening_with_a_forms_blank_starts_a_paragraph() -> None:
+    """"…, ngày … tháng" opens with the place left blank: its first word is no lowercase one."""
+    lines = ["Chứng chỉ hành nghề số:......",
+             "..., ngày....... tháng....... năm.......",
+             "Số: ……",
+             "......, ngày … tháng … năm 20…",
+             "Kính gửi: Ủy ban nhân dân cấp xã"]
+    paragraphs = build_paragraphs(lines)
+    assert [p.line_ids for p in paragraphs] == [["l1"], ["l2"], ["l3"], ["l4"], ["l5"]]
+
+
 def _scanned(rows: list[tuple[int, int, str]], page: int = 1) -> list[Line]:
     """OCR'd lines of one text block: (left, right, text), 70 px apart, 50 px high."""
     return [Line(id=f"p{page}-l{n}", text=text, bbox=(left, 100 + 70 * n, right, 150 + 70 * n),

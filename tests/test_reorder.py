@@ -53,6 +53,8 @@ def _fold(text: str) -> str:
     ("- Trong bối cảnh tình hình", None, True, False),
     ("- xã hội của địa phương", None, False, True),  # a wrapped "kinh tế - xã hội"
     ("quyền con người, trong thực hiện", None, False, True),
+    ("…, ngày … tháng … năm …", None, False, False),  # opens with a form's blank, not a word
+    ("........, ngày .... tháng", None, False, False),
     ("Quốc hội đã cụ thể hóa", None, False, False),
 ])
 def test_line_cues(text: str, enumerator: Enumerator | None, starts: bool, continues: bool) -> None:

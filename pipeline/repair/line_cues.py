@@ -23,6 +23,9 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Levenshtein
 
+_LEADER_RE = re.compile(r"\s*(?:[.…]{2,}|…)")
+"""A run of dots or an ellipsis: the blank a form leaves to fill in."""
+
 TERMINAL = ".;:!?…"
 """Characters that end a sentence or a list item (a paragraph may end after them)."""
 
@@ -74,6 +77,8 @@ class LineCues:
     enumerator: Enumerator | None
     bullet: bool
     first_letter_case: str
+    """Case of the first letter after the label: "upper", "lower", or "none" (no letter, or
+    the line opens with a form's blank, "…, ngày … tháng": its first word is still to fill)."""
     ends_terminal: bool
     ends_comma: bool
     is_caps: bool
@@ -257,6 +262,8 @@ def line_cues(text: str) -> LineCues:
     rest = stripped[offset:]
     first = next((ch for ch in rest if ch.isalpha()), "")
     case = "upper" if first.isupper() else "lower" if first.islower() else "none"
+    if _LEADER_RE.match(rest):
+        case = "none"  # a form's blank opens the line ("…, ngày … tháng"): no word yet
     letters = [ch for ch in stripped if ch.isalpha()]
     caps = len(letters) >= 3 and sum(ch.isupper() for ch in letters) >= 0.85 * len(letters)
     last = stripped.rstrip("*_\"'”’)]")[-1:] if stripped else ""
