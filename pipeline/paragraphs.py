@@ -15,8 +15,10 @@ after a long open line is also crossed by a plain capitalised line that the lang
 reads as the rest of the sentence ("… giao cho Ủy ban" + "Nhân dân tỉnh …";
 `_cut_before_capital`). On OCR'd pages
 that indent first lines (official layout), the boxes decide inside one OCR text block and at
-a page turn (the next sheet's first line): an indented line opens a paragraph, a line at the
-margin after a full line continues it, whatever its first letter; where a page has no usable
+a page turn (the next sheet's first line): an indented line opens a paragraph (one opening
+in lowercase too when the line before stopped short of the margin: a point without a label,
+"trường hợp …", or a legend, "- n: …"), a line at the margin after a full line continues it,
+whatever its first letter; where a page has no usable
 boxes, a page turn is crossed as a blank line is (lowercase, or the language model). Lines
 `pipeline.layout` marked as marginalia (page numbers, a clerk's notes, put after their page's
 text) are paragraphs of their own that the text runs on past, of kind "page number" or
@@ -163,6 +165,8 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int,
     if current.bullet and _NUMBER_AFTER_DASH.match(current.text) \
             and not previous.text[-1:].isdigit():
         return False  # "- 100% các khu …": an item opening with a number, not a range's dash
+    if geometry is not None and geometry[0] and not geometry[1]:
+        return False  # stopped short, then indented: a new paragraph, whatever its case
     if current.continues_paragraph:
         return True
     if geometry is not None:

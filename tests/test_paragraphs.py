@@ -105,6 +105,22 @@ def test_indented_first_lines_decide_paragraphs_on_an_ocr_page() -> None:
     assert [len(p.line_ids) for p in as_text] != [3, 2, 2]  # without boxes, text cues miss it
 
 
+def test_an_indented_line_after_one_that_stopped_short_opens_a_paragraph_in_any_case() -> None:
+    """A point without a label ("trường hợp …") or a legend ("- n: …") may open in lowercase."""
+    lines = _scanned([
+        (593, 2364, "Mức hưởng bảo hiểm y tế đối với người tham gia quy định tại các điểm a và"),
+        (476, 1900, "b khoản 1 Điều 22 của Luật Bảo hiểm y tế;"),
+        (593, 2364, "trường hợp người tham gia sử dụng dịch vụ khám bệnh, chữa bệnh vượt quá"),
+        (476, 1700, "phạm vi được hưởng thì tự chi trả phần chênh lệch;"),
+        (593, 2364, "Số tiền lãi chậm đóng được tính theo công thức quy định tại khoản này, trong"),
+        (476, 1000, "đó:"),
+        (593, 1800, "- n: Số ngày chậm đóng, trốn đóng."),
+    ])
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [
+        ["p1-l0", "p1-l1"], ["p1-l2", "p1-l3"], ["p1-l4", "p1-l5"], ["p1-l6"]]
+
+
 def _sheet(number: int, rows: list[tuple[int, int, str]]) -> Page:
     """One scanned page of `_scanned` lines, ids p{number}-l{n}."""
     return Page(number=number, lines=_scanned(rows, page=number))
