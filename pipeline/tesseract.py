@@ -100,13 +100,23 @@ def ensure_available(lang: str = "vie", osd: bool = False) -> None:
         )
 
 
+PBM_FIRST_BYTE = 8
+"""Pixels in the first data byte of a PBM (one bit each)."""
+
+
 def write_image(image: np.ndarray, folder: Path) -> Path:
     """Write a uint8 page for Tesseract (lossless, fast to write); return its path.
 
     PBM when the page is already binary (0/255: Tesseract then skips its own
-    thresholding), else PGM.
+    thresholding), else PGM. The PBM's first 8 pixels are written white: Leptonica reads
+    the header of a binary PBM past any whitespace, so a first data byte of 0x09-0x0D or
+    0x20 (ink at some of the top-left pixels: noise on a worn scan, the edge of a strip cut
+    through text) was taken for header and the page failed ("Error during processing.").
     """
     binary = image.ndim == 2 and cv2.countNonZero(cv2.inRange(image, 1, 254)) == 0
+    if binary and not image[0, :PBM_FIRST_BYTE].all():
+        image = image.copy()
+        image[0, :PBM_FIRST_BYTE] = 255
     path = folder / ("page.pbm" if binary else "page.pgm")
     ok, data = cv2.imencode(path.suffix, image)
     if not ok:

@@ -118,3 +118,20 @@ def test_blank_page_gives_no_lines() -> None:
     settings = OcrSettings()
     prepared = prepare_page(Image.new("L", (1240, 1754), 255), 150, settings)
     assert ocr_page(prepared, 1, settings).lines == []
+
+
+@pytest.mark.parametrize("first_byte", [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20])
+def test_a_binary_page_with_ink_in_its_top_left_pixels_is_read(first_byte: int) -> None:
+    """Leptonica took such a first PBM byte for header whitespace, and the page failed."""
+    import cv2
+    import numpy as np
+
+    image = np.full((160, 900), 255, np.uint8)
+    cv2.putText(image, "KE HOACH 2024", (20, 110), cv2.FONT_HERSHEY_SIMPLEX, 2.5, 0, 5)
+    image = np.where(image < 128, 0, 255).astype(np.uint8)  # binarized, as pages are
+    for bit in range(8):  # noise on a worn scan: ink at some of the top-left pixels
+        if first_byte >> (7 - bit) & 1:
+            image[0, bit] = 0
+    words = tesseract.image_to_words(image, lang="vie", psm=6, dpi=300, timeout_s=60)
+    assert "HOACH" in " ".join(word.text for word in words)
+
