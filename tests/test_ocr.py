@@ -135,3 +135,17 @@ def test_a_binary_page_with_ink_in_its_top_left_pixels_is_read(first_byte: int) 
     words = tesseract.image_to_words(image, lang="vie", psm=6, dpi=300, timeout_s=60)
     assert "HOACH" in " ".join(word.text for word in words)
 
+
+def test_a_failed_page_is_named_once_in_the_documents_errors(rendered, tmp_path) -> None:
+    """The page stays in the document (empty) and its error says where and why, once."""
+    from pipeline.config import RepairSettings, RunSettings
+    from pipeline.runner import read_document
+
+    path = tmp_path / "slow.png"
+    rendered.image.save(path, dpi=(300, 300))
+    ocr = dataclasses.replace(OcrSettings(), page_timeout_s=0.05, osd=False)
+    settings = RunSettings(outdir=tmp_path / "out", ocr=ocr, repair=RepairSettings(enabled=False))
+    document = read_document(path, settings)
+    assert len(document.pages) == 1 and document.pages[0].lines == []
+    assert document.errors == [f"{path} page 1: tesseract timed out after 0.05 s"]
+
