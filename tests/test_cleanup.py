@@ -145,6 +145,20 @@ def test_bitonal_pages_are_not_thresholded_again() -> None:
     assert cleanup.choose_binarization(_text_image(), "normalized_otsu") == "normalized_otsu"
 
 
+def test_a_page_with_one_line_on_noisy_paper_is_not_stretched() -> None:
+    """Too little ink for the ink percentile: the paper's noise is no ink to stretch to black."""
+    page = np.full((1200, 1100), 255, np.uint8)
+    page[500:640] = _text_image()  # one line: far under 0.5 % of the page is ink
+    rng = np.random.default_rng(3)
+    noisy = np.clip(245 + rng.normal(0, 6, page.shape) - (255 - page.astype(np.float32)),
+                    0, 255).astype(np.uint8)
+    assert contrast.contrast_range(noisy) < contrast.MIN_INK_CONTRAST  # the "ink" is noise
+    report = cleanup.CleanupReport()
+    out = cleanup.clean_gray(noisy, 300, report)
+    assert "stretch_contrast" not in report.applied
+    assert (out < 128).mean() < 0.01  # the paper stays paper
+
+
 def test_clean_gray_runs_only_the_steps_a_page_needs() -> None:
     page = _text_image()
     report = cleanup.CleanupReport()

@@ -27,7 +27,12 @@ import numpy as np
 from pipeline.cleanup.binarization import choose_binarization
 from pipeline.cleanup.bleed import BLEED_SHARE, attenuate_bleed_through, faint_share
 from pipeline.cleanup.colour import MIN_COLOUR_SHARE, colour_ink_share, remove_colour_ink
-from pipeline.cleanup.contrast import LOW_CONTRAST, contrast_range, stretch_contrast
+from pipeline.cleanup.contrast import (
+    LOW_CONTRAST,
+    MIN_INK_CONTRAST,
+    contrast_range,
+    stretch_contrast,
+)
 from pipeline.cleanup.curl import dewarp, measure_warp, needs_dewarp
 from pipeline.cleanup.illumination import UNEVEN_LEVELS, flatten_illumination, unevenness
 from pipeline.cleanup.specks import remove_specks, remove_streaks, streak_mask
@@ -89,7 +94,7 @@ def clean_gray(
             report.steps["flattened"] = flat
     level = contrast_range(flat)
     report.measures["contrast"] = round(level, 1)
-    if level < LOW_CONTRAST:
+    if MIN_INK_CONTRAST <= level < LOW_CONTRAST:
         flat = stretch_contrast(flat)
         report.applied.append("stretch_contrast")
         if keep:

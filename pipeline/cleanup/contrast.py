@@ -11,6 +11,12 @@ import numpy as np
 
 LOW_CONTRAST = 170.0
 """Paper minus ink level below this (grey levels) means the page is stretched."""
+MIN_INK_CONTRAST = 40.0
+"""Paper minus "ink" level below this is no ink but the paper's own noise: a page with too
+little text for the ink percentile (one line, a page number) is not stretched, which would
+turn its noise into speckle over the whole page (a worn last sheet holding one line: 15
+levels, then 30 s of OCR reading junk). The grey photocopies of the hard-page bench measure
+140-160 after flattening; every page of it is cleaned as before."""
 INK_PERCENTILE = 0.5
 """The ink level is this percentile of the page (text covers a few % of a page)."""
 
