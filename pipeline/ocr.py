@@ -47,9 +47,13 @@ class _Segment:
         return min(w.top for w in self.words)
 
 
-def ocr_page(prepared: PreparedPage, number: int, settings: OcrSettings) -> Page:
-    """OCR one prepared page; Line ids are "p{number}-l{k}" in reading order."""
-    label = f"page {number}"
+def ocr_page(prepared: PreparedPage, number: int, settings: OcrSettings,
+             page_label: str = "") -> Page:
+    """OCR one prepared page; Line ids are "p{number}-l{k}" in reading order.
+
+    `page_label` names the page in errors and logs (default "page {number}").
+    """
+    label = page_label or f"page {number}"
     start = time.perf_counter()
     words = tesseract.image_to_words(
         prepared.image,

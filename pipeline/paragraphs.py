@@ -50,7 +50,7 @@ from typing import Any
 
 from pipeline.document import Document, Edit, Line
 from pipeline.layout import MARGINALIA, PAGE_NUMBER, looks_like_page_number
-from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues, opens_in_capitals
+from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues, wraps_capitals_title
 from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
 
@@ -156,9 +156,7 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int,
     `geometry` (OCR'd pages that indent first lines): (`current` is indented, `previous`
     runs to the right margin).
     """
-    if previous.is_caps and (current.is_caps or opens_in_capitals(current.text)) \
-            and not current.item and not previous.ends_terminal \
-            and previous.length >= SHORT_RATIO * previous_width:
+    if wraps_capitals_title(previous, current, previous.length >= SHORT_RATIO * previous_width):
         return True  # a capitals title wrapped over two lines
     if current.starts_paragraph or previous.is_caps:
         return False

@@ -48,9 +48,9 @@ def read_document(path: Path, settings: RunSettings,
         prepared = None
         try:
             prepared = prepare_page(image, dpi, settings.ocr, page_label=label)
-            page = ocr_page(prepared, number, settings.ocr)
+            page = ocr_page(prepared, number, settings.ocr, page_label=label)
         except ToolFailedError as error:
-            reason = _without_label(str(error), label, f"page {number}")
+            reason = str(error).removeprefix(f"{label}: ")  # named once, as "x.tif page 3: …"
             log.error("%s: %s", label, reason)
             document.errors.append(f"{path} page {number}: {reason}")
             page = Page(number=number)
@@ -68,18 +68,6 @@ def read_document(path: Path, settings: RunSettings,
         if on_page is not None:
             on_page(number)
     return document
-
-
-def _without_label(message: str, *labels: str) -> str:
-    """Return the reason alone, without the page label it may start with.
-
-    Why: Tesseract's errors already name the page ("x.tif p3: tesseract failed: …",
-    "page 3: tesseract timed out …"), and the runner names it again ("x.tif page 3: …").
-    """
-    for label in labels:
-        if message.startswith(f"{label}: "):
-            return message[len(label) + 2:]
-    return message
 
 
 THUMBNAIL_WIDTH = 1000

@@ -228,11 +228,23 @@ def _heading_follows(rest: str) -> bool:
     return len(first) >= 2 and first.isupper()
 
 
-def opens_in_capitals(text: str) -> bool:
+def _opens_in_capitals(text: str) -> bool:
     """Tell whether the first word of `text` is in capitals ("TẾ", "VIỆC (Kèm theo …")."""
     words = text.split()
     letters = [ch for ch in words[0] if ch.isalpha()] if words else []
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def wraps_capitals_title(previous: LineCues, current: LineCues, previous_full: bool) -> bool:
+    """Tell whether a full capitals line may run on into `current`: a title over lines.
+
+    Why: a title in capitals wraps like any text ("… NGHIỆP VỤ CHUYÊN NGÀNH KẾ" + "HOẠCH,
+    ĐẦU TƯ VÀ THỐNG KÊ (Kèm theo …"); a short capitals line (a header stub, "QUYẾT
+    ĐỊNH"), one ending in a stop, or a labelled next line is no such wrap. Shared by the
+    paragraph builder (join) and the reorderer's link scores (may read on).
+    """
+    return (previous.is_caps and previous_full and not previous.ends_terminal
+            and not current.item and (current.is_caps or _opens_in_capitals(current.text)))
 
 
 def _upper_after(text: str, offset: int) -> bool:

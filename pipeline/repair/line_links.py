@@ -24,7 +24,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pipeline.repair.line_cues import ENUMERATOR_RANK, LineCues, line_cues, opens_in_capitals
+from pipeline.repair.line_cues import (
+    ENUMERATOR_RANK,
+    LineCues,
+    line_cues,
+    wraps_capitals_title,
+)
 
 log = logging.getLogger(__name__)
 
@@ -351,18 +356,13 @@ class LinkTable:
         return (first.ends_terminal or first.is_caps) and not second.continues_paragraph
 
     def caps_run_on(self, a: int, b: int) -> bool:
-        """Tell whether full capitals line a may wrap onto b, which opens in capitals.
+        """Tell whether full capitals line a may wrap onto b (`wraps_capitals_title`).
 
-        Why: a title in capitals runs over lines ("… NGHIỆP VỤ CHUYÊN NGÀNH KẾ" +
-        "HOẠCH, ĐẦU TƯ VÀ THỐNG KÊ (Kèm theo …"); read as a neutral paragraph break, its
-        break lost to any line that reads on into "HOẠCH" ("Thống kê" in a flattened
-        table above), and a clean document's lines moved. A short capitals line (a header
-        stub, "QUYẾT ĐỊNH") still ends where it ends (pipeline.paragraphs joins the same).
+        Why: read as a neutral paragraph break, a wrapped title's own break lost to any
+        line that reads on into its next word ("… Thống kê" of a flattened table above
+        "HOẠCH, ĐẦU TƯ …"), and a clean document's lines moved.
         """
-        first, second = self.cues[a], self.cues[b]
-        if not first.is_caps or first.ends_terminal or second.item or self.is_short(a):
-            return False
-        return second.is_caps or opens_in_capitals(second.text)
+        return wraps_capitals_title(self.cues[a], self.cues[b], not self.is_short(a))
 
 
 def reads_on(lm: BoundaryLM, tokenize: Callable[[str], list[str]], a: str, b: str) -> float:
