@@ -18,7 +18,10 @@ that indent first lines (official layout), the boxes decide inside one OCR text 
 a page turn (the next sheet's first line): an indented line opens a paragraph (one opening
 in lowercase too when the line before stopped short of the margin: a point without a label,
 "trường hợp …", or a legend, "- n: …"), a line at the margin after a full line continues it,
-whatever its first letter; where a page has no usable
+whatever its first letter. On OCR'd pages that space their paragraphs (official layout,
+`pipeline.line_spacing`), a line after a paragraph's space opens one and a line one pitch
+below a full line continues it (a page that indents only its labelled items is told this
+way); where a page has no usable
 boxes, a page turn is crossed as a blank line is (lowercase, or the language model). Lines
 `pipeline.layout` marked as marginalia (page numbers, a clerk's notes, put after their page's
 text) are paragraphs of their own that the text runs on past, of kind "page number" or
@@ -50,6 +53,7 @@ from typing import Any
 
 from pipeline.document import Document, Edit, Line
 from pipeline.layout import MARGINALIA, PAGE_NUMBER, looks_like_page_number
+from pipeline.line_spacing import paragraph_spaces
 from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues, wraps_capitals_title
 from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
@@ -150,11 +154,13 @@ def _known_word(word: str) -> bool | None:
 
 
 def _joins(previous: LineCues, current: LineCues, previous_width: int,
-           geometry: tuple[bool, bool] | None = None) -> bool:
+           geometry: tuple[bool, bool] | None = None, spaced: bool | None = None) -> bool:
     """True when `current` continues the paragraph that `previous` belongs to.
 
     `geometry` (OCR'd pages that indent first lines): (`current` is indented, `previous`
-    runs to the right margin).
+    runs to the right margin). `spaced` (OCR'd pages that space their paragraphs,
+    `line_spacing.paragraph_spaces`): a paragraph's space comes before `current` (True), or
+    none does after a full line (False).
     """
     if wraps_capitals_title(previous, current, previous.length >= SHORT_RATIO * previous_width):
         return True  # a capitals title wrapped over two lines
@@ -165,6 +171,11 @@ def _joins(previous: LineCues, current: LineCues, previous_width: int,
         return False  # "- 100% các khu …": an item opening with a number, not a range's dash
     if geometry is not None and geometry[0] and not geometry[1]:
         return False  # stopped short, then indented: a new paragraph, whatever its case
+    if spaced and not (current.continues_paragraph and not previous.ends_terminal):
+        return False  # a paragraph's space before it (a sentence cut mid-way runs on:
+        # a larger step there is a line the OCR lost, not a paragraph's end)
+    if spaced is False and not (geometry is not None and geometry[0]):
+        return True  # a full line, then the line pitch: the paragraph runs on
     if current.continues_paragraph:
         return True
     if geometry is not None:
@@ -327,6 +338,7 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
     widths = [max(MIN_WRAP_WIDTH, width)
               for width in local_wrap_widths([c.length for c in cues], blocks)]
     geometry = _line_geometry(lines, cues, page_starts)
+    spaces = paragraph_spaces(lines, cues, page_starts)
     out: list[Paragraph] = []
     firsts: list[int] = []  # the first line of each paragraph in `out`
     body = -1  # the paragraph in `out` that the last body line went to (marginalia come between)
@@ -362,8 +374,9 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
         if boxed and (turned or line.block == lines[previous].block):
             # one OCR text block (one column, no gap), or the top of the next sheet
             shape = (geometry[index][0], geometry[previous][1])
+        spaced = spaces[index] if previous == index - 1 else None
         if joins and previous is not None \
-                and _joins(cues[previous], cues[index], widths[previous], shape):
+                and _joins(cues[previous], cues[index], widths[previous], shape, spaced):
             paragraph = out[body]
             before = paragraph.text
             paragraph.text, _ = _glue(paragraph.text, line, is_known)

@@ -202,6 +202,35 @@ def test_a_page_that_indents_only_its_dashes_keeps_the_text_cues() -> None:
         ["p1-l0"], ["p1-l1", "p1-l2"], ["p1-l3", "p1-l4"], ["p1-l5"]]
 
 
+def _spaced(rows: list[tuple[int, int, int, str]]) -> list[Line]:
+    """OCR'd lines of one block: (extra space above in px, left, right, text), pitch 70 px."""
+    out, top = [], 100
+    for n, (space, left, right, text) in enumerate(rows):
+        top += space
+        out.append(Line(id=f"p1-l{n}", text=text, bbox=(left, top, right, top + 50), block=3))
+        top += 70
+    return out
+
+
+def test_a_page_that_spaces_its_paragraphs_decides_a_sentence_end_at_a_full_line() -> None:
+    """Only the labelled lines are indented; the space between paragraphs tells the rest."""
+    rows = [
+        (0, 593, 2364, "a) Dịch vụ được cơ quan nhà nước có thẩm quyền phê duyệt cho cơ sở khám"),
+        (0, 476, 2364, "bệnh, chữa bệnh và đang được thực hiện tại cơ sở nhưng tại thời điểm chỉ"),
+        (0, 476, 1300, "định không thực hiện được;"),
+        (22, 593, 2364, "b) Cơ sở tiếp nhận không được thu thêm chi phí về khám bệnh của người bệnh."),
+        (0, 476, 2364, "Trường hợp người bệnh phải trả thêm chi phí ngoài chi phí cùng chi trả thì"),
+        (0, 476, 1500, "cơ sở cần thông báo cho người bệnh trước khi thực hiện."),
+        (22, 476, 2364, "Cơ sở khám bệnh, chữa bệnh tổng hợp chi phí dịch vụ vào chi phí của người"),
+        (0, 476, 1200, "bệnh để thanh toán."),
+    ]
+    paragraphs = build_paragraphs(_spaced(rows), is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [
+        ["p1-l0", "p1-l1", "p1-l2"], ["p1-l3", "p1-l4", "p1-l5"], ["p1-l6", "p1-l7"]]
+    unspaced = build_paragraphs(_spaced([(0, *row[1:]) for row in rows]),
+                                is_known=lambda word: None)
+    assert [p.line_ids for p in unspaced][1] == ["p1-l3"]  # no space on the page: text cues
+
 def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
     lines = ["KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ THÔNG TIN TRONG THỰC HIỆN CHÍNH SÁCH BẢO HIỂM Y",
              "TẾ",

@@ -1,0 +1,86 @@
+"""Tell, from OCR line boxes, where a page leaves a paragraph's extra space between lines.
+
+Why: official directives set a space between paragraphs (Nghị định 30/2020/NĐ-CP,
+Phụ lục I: "khoảng cách giữa các đoạn văn tối thiểu là 6pt"), so on a scan the distance
+from one line to the next is larger where a paragraph ends. That is the cue the words lack
+where a sentence ends at a full line's end: "… không được thu thêm chi phí." + "Trường hợp
+người bệnh …" reads as two paragraphs by its punctuation, while the page shows one (no
+extra space) — and the indent cannot tell it on a page whose only indented lines are its
+labelled items ("a)", "3.").
+
+A page counts as spacing its paragraphs only when its own sure cases agree: the lines after
+a paragraph's short last line (". ; : ! ?" well before the margin) all come after a clearly
+larger step than the lines that go on with a sentence cut at a full line's end (a lowercase
+line after an unpunctuated full one). A page without both kinds, or where they overlap,
+gives no answer (typewritten and single-spaced scans keep the text cues).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+
+from pipeline.document import Line
+from pipeline.repair.line_cues import LineCues
+
+MIN_SPACE = 0.25
+"""Least extra step, in line heights, that counts as a paragraph space (6 pt under 13-14 pt
+text is about 0.35 line heights); smaller differences are the boxes' jitter."""
+MIN_SURE = 2
+"""Sure paragraph ends and sure run-on lines a page needs, of each, to be judged."""
+SHORT_LINE = 2.0
+"""A line ending this many line heights before the right margin stopped short. The margin
+is the page's second rightmost line end, not a share of its lines: on a page of short lines
+(a list, a form) most lines stop short, and a share would call them full."""
+
+
+def _step(above: tuple[int, int, int, int], below: tuple[int, int, int, int]) -> int:
+    """Distance from one line to the next: the smaller of the top and bottom steps.
+
+    Why the smaller: a line whose letters carry no mark above, or no descender below, has
+    one edge moved; the other edge still steps by the line pitch (plus any space).
+    """
+    return min(below[1] - above[1], below[3] - above[3])
+
+
+def paragraph_spaces(lines: Sequence[Line], cues: Sequence[LineCues],
+                     page_starts: set[int]) -> list[bool | None]:
+    """Per line: is a paragraph's space before it.
+
+    True when one is; False when none is and the line above runs to the right margin (the
+    line goes on with its paragraph); None otherwise (no boxes, a page that does not space
+    its paragraphs, the first line of a page).
+    """
+    out: list[bool | None] = [None] * len(lines)
+    bounds = sorted(page_starts | {0}) + [len(lines)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        boxed = [k for k in range(start, end)
+                 if lines[k].bbox is not None and lines[k].text.strip()]
+        if len(boxed) < 4:
+            continue
+        height = median(lines[k].bbox[3] - lines[k].bbox[1] for k in boxed)
+        right = sorted(lines[k].bbox[2] for k in boxed)[-2]  # one stray box may overhang
+        steps: dict[int, int] = {}
+        for k in boxed:
+            above = k - 1
+            if above < start or lines[above].bbox is None or not lines[above].text.strip():
+                continue
+            step = _step(lines[above].bbox, lines[k].bbox)
+            if step > 0:
+                steps[k] = step
+        ends = [steps[k] for k in steps
+                if cues[k - 1].ends_terminal and lines[k - 1].bbox[2] < right - SHORT_LINE * height]
+        runs = [steps[k] for k in steps
+                if cues[k].continues_paragraph and not cues[k - 1].ends_terminal
+                and lines[k - 1].bbox[2] >= right - height]
+        if len(ends) < MIN_SURE or len(runs) < MIN_SURE:
+            continue
+        if min(ends) - max(runs) < MIN_SPACE * height:
+            continue  # no space, or the sure cases overlap: the page tells nothing
+        threshold = (median(ends) + median(runs)) / 2
+        for k, step in steps.items():
+            if step >= threshold:
+                out[k] = True
+            elif lines[k - 1].bbox[2] >= right - height:
+                out[k] = False
+    return out
