@@ -291,6 +291,24 @@ def _cut_before_capital(previous: LineCues, current: LineCues,
     return excess is not None and excess >= READS_ON_EXCESS
 
 
+def _dash_runs_on(previous: LineCues, current: LineCues, previous_width: int,
+                  reads_on: Callable[[str, str], float | None] | None) -> bool:
+    """Tell whether `current`, opening with a dash, is the rest of a name cut at its dash.
+
+    Why: a wrap may fall right before the dash of a compound name ("… của Bộ Lao động" +
+    "- Thương binh và Xã hội", "… Độc lập" + "- Tự do - Hạnh phúc", "ĐỊNH MỨC KINH TẾ" +
+    "- KỸ THUẬT …"), and the dash then reads as a bullet. Only after a full line left open
+    (no ". ; : ! ?"), and only when the language model reads the line as going on with it
+    by `READS_ON_EXCESS`: real dash items after an open line score below 2 on the tune half.
+    """
+    if reads_on is None or not current.bullet or current.text[:1] not in "-–":
+        return False
+    if previous.ends_terminal or previous.length < CLOSED_RATIO * previous_width:
+        return False
+    excess = reads_on(previous.text, current.text)
+    return excess is not None and excess >= READS_ON_EXCESS
+
+
 def _opens_sentence(cues: LineCues) -> bool:
     """Tell whether a line opens like a sentence: with a capital, or is a bare number.
 
@@ -375,8 +393,10 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             # one OCR text block (one column, no gap), or the top of the next sheet
             shape = (geometry[index][0], geometry[previous][1])
         spaced = spaces[index] if previous == index - 1 else None
-        if joins and previous is not None \
-                and _joins(cues[previous], cues[index], widths[previous], shape, spaced):
+        if joins and previous is not None and (
+                _joins(cues[previous], cues[index], widths[previous], shape, spaced)
+                or (not (shape and shape[0])
+                    and _dash_runs_on(cues[previous], cues[index], widths[previous], reads_on))):
             paragraph = out[body]
             before = paragraph.text
             paragraph.text, _ = _glue(paragraph.text, line, is_known)

@@ -218,10 +218,10 @@ def test_a_page_that_spaces_its_paragraphs_decides_a_sentence_end_at_a_full_line
         (0, 593, 2364, "a) Dịch vụ được cơ quan nhà nước có thẩm quyền phê duyệt cho cơ sở khám"),
         (0, 476, 2364, "bệnh, chữa bệnh và đang được thực hiện tại cơ sở nhưng tại thời điểm chỉ"),
         (0, 476, 1300, "định không thực hiện được;"),
-        (22, 593, 2364, "b) Cơ sở tiếp nhận không được thu thêm chi phí về khám bệnh của người bệnh."),
-        (0, 476, 2364, "Trường hợp người bệnh phải trả thêm chi phí ngoài chi phí cùng chi trả thì"),
+        (22, 593, 2364, "b) Cơ sở tiếp nhận không được thu thêm chi phí khám bệnh của người bệnh."),
+        (0, 476, 2364, "Trường hợp người bệnh phải trả thêm chi phí ngoài phần cùng chi trả thì"),
         (0, 476, 1500, "cơ sở cần thông báo cho người bệnh trước khi thực hiện."),
-        (22, 476, 2364, "Cơ sở khám bệnh, chữa bệnh tổng hợp chi phí dịch vụ vào chi phí của người"),
+        (22, 476, 2364, "Cơ sở khám bệnh, chữa bệnh tổng hợp chi phí dịch vụ vào chi phí người"),
         (0, 476, 1200, "bệnh để thanh toán."),
     ]
     paragraphs = build_paragraphs(_spaced(rows), is_known=lambda word: None)
@@ -230,6 +230,18 @@ def test_a_page_that_spaces_its_paragraphs_decides_a_sentence_end_at_a_full_line
     unspaced = build_paragraphs(_spaced([(0, *row[1:]) for row in rows]),
                                 is_known=lambda word: None)
     assert [p.line_ids for p in unspaced][1] == ["p1-l3"]  # no space on the page: text cues
+
+def test_a_name_cut_at_its_dash_runs_on_and_a_dash_item_does_not() -> None:
+    """The language model tells "Bộ Lao động" + "- Thương binh …" from a list's next item."""
+    lines = ["Căn cứ Nghị định số 62/2022/NĐ-CP quy định chức năng, nhiệm vụ của Bộ Lao động",
+             "- Thương binh và Xã hội; Bộ trưởng ban hành Thông tư hướng dẫn thực hiện chế độ",
+             "bảo hiểm xã hội đối với người lao động làm việc tại các doanh nghiệp trong nước",
+             "- Các sở, ngành tổ chức phổ biến, quán triệt nội dung Kế hoạch này đến toàn thể"]
+    paragraphs = build_paragraphs(lines, is_known=lambda word: None)
+    assert [p.line_ids for p in paragraphs] == [["l1", "l2", "l3"], ["l4"]]
+    without_lm = build_paragraphs(lines, is_known=lambda word: None, reads_on=None)
+    assert [p.line_ids for p in without_lm][0] == ["l1"]
+
 
 def test_full_lines_ending_a_sentence_before_a_capital_end_their_paragraph() -> None:
     lines = ["KẾ HOẠCH ỨNG DỤNG CÔNG NGHỆ THÔNG TIN TRONG THỰC HIỆN CHÍNH SÁCH BẢO HIỂM Y",
