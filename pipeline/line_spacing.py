@@ -17,7 +17,7 @@ gives no answer (typewritten and single-spaced scans keep the text cues).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from statistics import median
 
 from pipeline.document import Line
@@ -32,6 +32,23 @@ SHORT_LINE = 2.0
 """A line ending this many line heights before the right margin stopped short. The margin
 is the page's second rightmost line end, not a share of its lines: on a page of short lines
 (a list, a form) most lines stop short, and a share would call them full."""
+
+
+def pages_of_boxed_lines(lines: Sequence[Line], page_starts: set[int],
+                         minimum: int = 4) -> Iterator[tuple[int, list[int], int]]:
+    """Per page with at least `minimum` boxed text lines: (first index, their indices, line height).
+
+    The line height is the median box height (the upper one of two middles). Shared by the
+    layout cues that read boxes page by page (indents in `pipeline.paragraphs`, spaces here).
+    """
+    bounds = sorted(page_starts | {0}) + [len(lines)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        boxed = [k for k in range(start, end)
+                 if lines[k].bbox is not None and lines[k].text.strip()]
+        if len(boxed) < minimum:
+            continue
+        heights = sorted(lines[k].bbox[3] - lines[k].bbox[1] for k in boxed)
+        yield start, boxed, heights[len(heights) // 2]
 
 
 def _step(above: tuple[int, int, int, int], below: tuple[int, int, int, int]) -> int:
@@ -52,13 +69,7 @@ def paragraph_spaces(lines: Sequence[Line], cues: Sequence[LineCues],
     its paragraphs, the first line of a page).
     """
     out: list[bool | None] = [None] * len(lines)
-    bounds = sorted(page_starts | {0}) + [len(lines)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        boxed = [k for k in range(start, end)
-                 if lines[k].bbox is not None and lines[k].text.strip()]
-        if len(boxed) < 4:
-            continue
-        height = median(lines[k].bbox[3] - lines[k].bbox[1] for k in boxed)
+    for start, boxed, height in pages_of_boxed_lines(lines, page_starts):
         right = sorted(lines[k].bbox[2] for k in boxed)[-2]  # one stray box may overhang
         steps: dict[int, int] = {}
         for k in boxed:

@@ -53,7 +53,7 @@ from typing import Any
 
 from pipeline.document import Document, Edit, Line
 from pipeline.layout import MARGINALIA, PAGE_NUMBER, looks_like_page_number
-from pipeline.line_spacing import paragraph_spaces
+from pipeline.line_spacing import pages_of_boxed_lines, paragraph_spaces
 from pipeline.repair.line_cues import TERMINAL, LineCues, line_cues, wraps_capitals_title
 from pipeline.repair.line_links import had_room_for, local_wrap_widths
 from pipeline.structure.references import TYPE_WORDS
@@ -217,14 +217,7 @@ def _line_geometry(lines: Sequence[Line], cues: Sequence[LineCues],
     page, or one that indents only its dashes and numbers, keeps the text cues.
     """
     out: list[tuple[bool, bool] | None] = [None] * len(lines)
-    bounds = sorted(page_starts | {0}) + [len(lines)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        boxed = [k for k in range(start, end)
-                 if lines[k].bbox is not None and lines[k].text.strip()]
-        if len(boxed) < 4:
-            continue
-        heights = sorted(lines[k].bbox[3] - lines[k].bbox[1] for k in boxed)
-        height = heights[len(heights) // 2]
+    for _, boxed, height in pages_of_boxed_lines(lines, page_starts):
         lefts = sorted(lines[k].bbox[0] for k in boxed)
         rights = sorted(lines[k].bbox[2] for k in boxed)
         margin, right = lefts[len(lefts) // 5], rights[(4 * len(rights)) // 5]
