@@ -353,6 +353,26 @@ def test_signature_column_read_in_between_the_recipients() -> None:
     assert typed.structure["recipients"] == []
 
 
+def test_a_recipient_item_wrapped_onto_a_line_of_unit_codes_stays_one_item() -> None:
+    """ "đơn vị:" + "ĐMPT, TH, TTDL&CNS;": the codes are the item's rest, not a signature line."""
+    lines = [
+        "ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "Số: 310/KH-UBND", "Hà Nội, ngày 24 tháng 11 năm 2025",
+        "KẾ HOẠCH", "Phát triển hạ tầng số", "I. MỤC ĐÍCH", "Nội dung kế hoạch./.",
+        "Nơi nhận:", "- Các Sở, ban, ngành Thành phố;",
+        "- VPUBTP: CVP, các PCVP, các phòng, đơn vị:", "ĐMPT, TH, TTDL&CNS;",
+        "- VP UBND tỉnh: LĐVP, TH, KT, TTTT,", "TTPVHCC;", "- Lưu: VT, ĐMPT.",
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trương Việt Dũng",
+    ]
+    doc = extract_structure(make_doc(lines))
+    assert [r["text"] for r in doc.structure["recipients"]] == [
+        "Các Sở, ban, ngành Thành phố;",
+        "VPUBTP: CVP, các PCVP, các phòng, đơn vị: ĐMPT, TH, TTDL&CNS;",
+        "VP UBND tỉnh: LĐVP, TH, KT, TTTT, TTPVHCC;", "Lưu: VT, ĐMPT."]
+    assert doc.structure["signature"]["signer"] == "Trương Việt Dũng"
+    assert_valid(doc)
+
+
 @pytest.mark.corpus
 def test_corpus_heldout_header_accuracy() -> None:
     """The held-out bar: number, date, place, type exactly right on >= 97 % of documents."""

@@ -183,12 +183,25 @@ def _noise(line: Line) -> bool:
     return bool(line.words) and not ITEM.match(text) and sum(c.isalpha() for c in text) < 3
 
 
+def _wrapped_codes(item: str, text: str) -> bool:
+    """Tell a line of unit codes in capitals that goes on with recipient `item`.
+
+    Why: an item naming the units that keep a copy wraps in the narrow column ("- VPUBTP:
+    CVP, các PCVP, các phòng, đơn vị:" + "ĐMPT, TH, TTDL&CNS;"), and its rest, all capitals,
+    looked like the signature column. It is the rest when the item stopped at ":" or ","
+    or the line ends an item (";"), which no signature line does.
+    """
+    return item.rstrip().endswith((":", ",")) or text.endswith(";")
+
+
 def _signature_like(line: Line) -> bool:
     """Tell a line of a signature column: authority, position or body in capitals, a name.
 
     A recipient item ("- UBND tỉnh", "+ LĐVP, KGVX;") never is, even in capitals.
     """
     text = line.text.strip()
+    if text.endswith(";"):
+        return False  # an item's wrapped rest ("ĐMPT, TH, TTDL&CNS;"): a signature has no ";"
     return not ITEM.match(text) and bool(
         _BARE_AUTHORITY.match(text) or P.AUTHORITY.match(text) or _is_position(text)
         or (is_upper_line(text) and len(text.split()) <= 8) or is_person_name(text)
@@ -246,8 +259,8 @@ def parse_closing(lines: list[Line], body_start: int) -> Closing:
             elif (not items and lines[j].words and not is_upper_line(text)
                   and len(text.split()) < 12):
                 items.append({"text": text, "line_ids": [lines[j].id]})  # OCR lost its dash
-            elif (items and not is_upper_line(text) and len(text.split()) < 20
-                  and not (after_signer and text[:1].isupper())):
+            elif (items and (not is_upper_line(text) or _wrapped_codes(items[-1]["text"], text))
+                  and len(text.split()) < 20 and not (after_signer and text[:1].isupper())):
                 items[-1]["text"] = squash(f"{items[-1]['text']} {text}")
                 items[-1]["line_ids"].append(lines[j].id)
             else:
