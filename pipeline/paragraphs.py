@@ -23,6 +23,8 @@ whatever its first letter. On OCR'd pages that space their paragraphs (official 
 below a full line continues it (a page that indents only its labelled items is told this
 way); where a page has no usable
 boxes, a page turn is crossed as a blank line is (lowercase, or the language model). Lines
+the structure stage put in one recipient item ("- VPUBTP: …, đơn vị:" + "ĐMPT, TH, TTDL&CNS;")
+are one paragraph when read one after the other. Lines
 `pipeline.layout` marked as marginalia (page numbers, a clerk's notes, put after their page's
 text) are paragraphs of their own that the text runs on past, of kind "page number" or
 "marginalia"; the plain text (text.txt) leaves page numbers out — they are the print's, not
@@ -335,9 +337,36 @@ def _hyphen_edit(line: Line, joined: str) -> Edit:
                 reason=f"line-end hyphen removed: '{joined}' is a dictionary word")
 
 
+def _recipient_continuations(document: Document) -> set[str]:
+    """Ids of lines that go on with the recipient item of the line read right above them.
+
+    Why: the structure stage reads the recipients list whole ("Nơi nhận:" and its "- …"
+    items), so it knows an item wrapped in the narrow column even where the words alone
+    read as a new paragraph ("- VPUBTP: …, các phòng, đơn vị:" + "ĐMPT, TH, TTDL&CNS;").
+    Only lines read one after the other (a signature line read in between keeps its place),
+    opening with no label or dash, and only where the item visibly goes on: the line above
+    stops at ":" or ",", or the item's last line ends like an item, with ";". The structure stage's list is
+    looser than that (on the typed corpus it also takes a form's notes "(1) …" after "Ghi
+    chú:", a drafter's initials after "- Lưu: VT.", a form field "Nơi nhận trợ cấp …").
+    """
+    lines = document.lines
+    position = {line.id: index for index, line in enumerate(lines)}
+    out: set[str] = set()
+    for item in (document.structure or {}).get("recipients") or []:
+        ids = [line_id for line_id in item.get("line_ids", []) if line_id in position]
+        ends_item = bool(ids) and lines[position[ids[-1]]].text.strip().endswith(";")
+        for a, b in zip(ids, ids[1:], strict=False):
+            above, below = lines[position[a]].text.strip(), line_cues(lines[position[b]].text)
+            if position[b] == position[a] + 1 and below.enumerator is None and not below.bullet \
+                    and (ends_item or above.endswith((":", ","))):
+                out.add(b)
+    return out
+
+
 def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
                          is_known: Callable[[str], bool | None],
-                         reads_on: Callable[[str, str], float | None] | None) -> list[Paragraph]:
+                         reads_on: Callable[[str, str], float | None] | None,
+                         continued: set[str] | None = None) -> list[Paragraph]:
     blocks: list[int] = []  # runs of lines between blank lines (a blank line in none of them)
     block = 0
     for index, line in enumerate(lines):
@@ -387,7 +416,8 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             shape = (geometry[index][0], geometry[previous][1])
         spaced = spaces[index] if previous == index - 1 else None
         if joins and previous is not None and (
-                _joins(cues[previous], cues[index], widths[previous], shape, spaced)
+                (continued and line.id in continued and previous == index - 1)
+                or _joins(cues[previous], cues[index], widths[previous], shape, spaced)
                 or (not (shape and shape[0])
                     and _dash_runs_on(cues[previous], cues[index], widths[previous], reads_on))):
             paragraph = out[body]
@@ -434,7 +464,8 @@ def build_paragraphs(source: Document | Sequence[Line] | Sequence[str],
             if position:
                 starts.add(position)
             position += len(page.lines)
-        paragraphs = _paragraphs_of_lines(lines, starts, checker, reads_on)
+        paragraphs = _paragraphs_of_lines(lines, starts, checker, reads_on,
+                                          _recipient_continuations(source))
         source.paragraphs = [paragraph.to_dict() for paragraph in paragraphs]
         for paragraph in paragraphs:
             source.edits.extend(paragraph.edits)

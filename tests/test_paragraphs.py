@@ -439,3 +439,22 @@ def test_sample_clean_text_round_trips() -> None:
     expected[k:k + 2] = [expected[k] + " " + expected[k + 1]]
     assert [p.text for p in paragraphs] == expected
     assert render_paragraphs(paragraphs).split() == "\n".join(clean).split()  # no word lost
+
+
+def test_a_recipient_item_wrapped_in_its_column_is_one_paragraph() -> None:
+    """The structure stage knows the item; the words alone (":" + capitals) would cut it."""
+    from pipeline.structure import extract_structure
+
+    texts = ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             "Độc lập - Tự do - Hạnh phúc", "Số: 310/KH-UBND", "Hà Nội, ngày 24 tháng 11 năm 2025",
+             "KẾ HOẠCH", "Phát triển hạ tầng số", "I. MỤC ĐÍCH", "Nội dung kế hoạch./.",
+             "Nơi nhận:", "- Các Sở, ban, ngành Thành phố;",
+             "- VPUBTP: CVP, các PCVP, các phòng, đơn vị:", "ĐMPT, TH, TTDL&CNS;",
+             "- Lưu: VT, ĐMPT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"]
+    lines = [Line(id=f"p1-l{n}", text=text) for n, text in enumerate(texts)]
+    document = Document(source="t.txt", kind="text", pages=[Page(number=1, lines=lines)])
+    paragraphs = build_paragraphs(extract_structure(document), is_known=lambda word: None)
+    assert "- VPUBTP: CVP, các PCVP, các phòng, đơn vị: ĐMPT, TH, TTDL&CNS;" in [
+        p.text for p in paragraphs]
+    alone = build_paragraphs(lines, is_known=lambda word: None)  # no structure: words decide
+    assert "ĐMPT, TH, TTDL&CNS;" in [p.text for p in alone]
