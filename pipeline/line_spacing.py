@@ -43,12 +43,12 @@ def pages_of_boxed_lines(lines: Sequence[Line], page_starts: set[int],
     """
     bounds = sorted(page_starts | {0}) + [len(lines)]
     for start, end in zip(bounds, bounds[1:], strict=False):
-        boxed = [k for k in range(start, end)
-                 if lines[k].bbox is not None and lines[k].text.strip()]
-        if len(boxed) < minimum:
+        boxes = {k: bbox for k in range(start, end)
+                 if (bbox := lines[k].bbox) is not None and lines[k].text.strip()}
+        if len(boxes) < minimum:
             continue
-        heights = sorted(lines[k].bbox[3] - lines[k].bbox[1] for k in boxed)
-        yield start, boxed, heights[len(heights) // 2]
+        heights = sorted(bottom - top for _, top, _, bottom in boxes.values())
+        yield start, list(boxes), heights[len(heights) // 2]
 
 
 def _step(above: tuple[int, int, int, int], below: tuple[int, int, int, int]) -> int:
@@ -69,21 +69,20 @@ def paragraph_spaces(lines: Sequence[Line], cues: Sequence[LineCues],
     its paragraphs, the first line of a page).
     """
     out: list[bool | None] = [None] * len(lines)
-    for start, boxed, height in pages_of_boxed_lines(lines, page_starts):
-        right = sorted(lines[k].bbox[2] for k in boxed)[-2]  # one stray box may overhang
+    for _, boxed, height in pages_of_boxed_lines(lines, page_starts):
+        box = {k: bbox for k in boxed if (bbox := lines[k].bbox) is not None}
+        right = sorted(b[2] for b in box.values())[-2]  # one stray box may overhang
         steps: dict[int, int] = {}
         for k in boxed:
-            above = k - 1
-            if above < start or lines[above].bbox is None or not lines[above].text.strip():
-                continue
-            step = _step(lines[above].bbox, lines[k].bbox)
-            if step > 0:
-                steps[k] = step
+            if k - 1 in box:  # the line above, on this page, with text and a box
+                step = _step(box[k - 1], box[k])
+                if step > 0:
+                    steps[k] = step
         ends = [steps[k] for k in steps
-                if cues[k - 1].ends_terminal and lines[k - 1].bbox[2] < right - SHORT_LINE * height]
+                if cues[k - 1].ends_terminal and box[k - 1][2] < right - SHORT_LINE * height]
         runs = [steps[k] for k in steps
                 if cues[k].continues_paragraph and not cues[k - 1].ends_terminal
-                and lines[k - 1].bbox[2] >= right - height]
+                and box[k - 1][2] >= right - height]
         if len(ends) < MIN_SURE or len(runs) < MIN_SURE:
             continue
         if min(ends) - max(runs) < MIN_SPACE * height:
@@ -92,6 +91,6 @@ def paragraph_spaces(lines: Sequence[Line], cues: Sequence[LineCues],
         for k, step in steps.items():
             if step >= threshold:
                 out[k] = True
-            elif lines[k - 1].bbox[2] >= right - height:
+            elif box[k - 1][2] >= right - height:
                 out[k] = False
     return out

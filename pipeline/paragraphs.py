@@ -345,9 +345,10 @@ def _recipient_continuations(document: Document) -> set[str]:
     read as a new paragraph ("- VPUBTP: …, các phòng, đơn vị:" + "ĐMPT, TH, TTDL&CNS;").
     Only lines read one after the other (a signature line read in between keeps its place),
     opening with no label or dash, and only where the item visibly goes on: the line above
-    stops at ":" or ",", or the item's last line ends like an item, with ";". The structure stage's list is
-    looser than that (on the typed corpus it also takes a form's notes "(1) …" after "Ghi
-    chú:", a drafter's initials after "- Lưu: VT.", a form field "Nơi nhận trợ cấp …").
+    stops at ":" or ",", or the item's last line ends like an item, with ";". The structure
+    stage's list is looser than that (on the typed corpus it also takes a form's notes
+    "(1) …" after "Ghi chú:", a drafter's initials after "- Lưu: VT.", a form field "Nơi
+    nhận trợ cấp …").
     """
     lines = document.lines
     position = {line.id: index for index, line in enumerate(lines)}
@@ -415,11 +416,12 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             # one OCR text block (one column, no gap), or the top of the next sheet
             shape = (geometry[index][0], geometry[previous][1])
         spaced = spaces[index] if previous == index - 1 else None
-        if joins and previous is not None and (
-                (continued and line.id in continued and previous == index - 1)
-                or _joins(cues[previous], cues[index], widths[previous], shape, spaced)
-                or (not (shape and shape[0])
-                    and _dash_runs_on(cues[previous], cues[index], widths[previous], reads_on))):
+        runs_on = previous is not None and (
+            (continued is not None and line.id in continued and previous == index - 1)
+            or _joins(cues[previous], cues[index], widths[previous], shape, spaced)
+            or (not (shape and shape[0])  # an indented dash line is an item
+                and _dash_runs_on(cues[previous], cues[index], widths[previous], reads_on)))
+        if joins and previous is not None and runs_on:
             paragraph = out[body]
             before = paragraph.text
             paragraph.text, _ = _glue(paragraph.text, line, is_known)
