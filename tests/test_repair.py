@@ -1041,3 +1041,25 @@ def test_list_label_read_in_another_alphabet_is_put_back() -> None:
     result = repair_text("e) Báo cáo định kỳ;\nø) Thanh toán chi phí theo quy định;\nh) Lưu hồ sơ.")
     assert result.text == "e) Báo cáo định kỳ;\ng) Thanh toán chi phí theo quy định;\nh) Lưu hồ sơ."
     assert [(e.before, e.after) for e in result.edits] == [("ø", "g")]
+
+
+def test_the_clerical_office_code_after_luu_is_mended_on_ocr_lines_only() -> None:
+    """ "Lưu: VI" is Tesseract's "Lưu: VT"; typed text keeps what the author wrote."""
+    _engine()
+    from pipeline.repair import repair_document
+
+    texts = ["Nơi nhận:", "- Như trên;", "- Lưu: VI, NC2.", "- Lưu: V1 TTPVHCC(A).",
+             "- Lưu: HC, KTTH.", "- Lưu: VT; NC.", "- Lưu: VT.", "- Lưu: VT,GDTX."]
+
+    def document(kind: str, conf: float | None) -> Document:
+        lines = [Line(id=f"p1-l{n}", text=text,
+                      words=[Word(w, conf=conf) for w in text.split()] if conf else [])
+                 for n, text in enumerate(texts)]
+        return Document(source=f"t.{kind}", kind=kind, pages=[Page(number=1, lines=lines)])
+
+    scanned = repair_document(document("pdf", 90.0), RepairSettings())
+    assert [line.text for line in scanned.lines][2:] == [
+        "- Lưu: VT, NC2.", "- Lưu: VT, TTPVHCC(A).", "- Lưu: HC, KTTH.", "- Lưu: VT, NC.",
+        "- Lưu: VT.", "- Lưu: VT, GDTX."]
+    typed = repair_document(document("text", None), RepairSettings())
+    assert [line.text for line in typed.lines][2] == "- Lưu: VI, NC2."

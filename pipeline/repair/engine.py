@@ -32,6 +32,7 @@ from pipeline.repair.ocr_noise import (
     clause_end_fixes,
     code_fixes,
     ellipsis_fixes,
+    filing_code_fixes,
     gap_speck_fixes,
     glued_mark,
     list_c_fixes,
@@ -536,6 +537,7 @@ class RepairEngine:
                 fixes.update(numbered_item_fixes(t))
                 fixes.update(list_c_fixes(t))
                 fixes.update(code_fixes(t))
+                fixes.update(filing_code_fixes(t))
                 fixes.update(ellipsis_fixes(t))
                 line_before = tokens_per_line[k - 1] if k else []
                 _add_undecided(fixes, gap_speck_fixes(t, is_syllable, self.lm.bigram,

@@ -17,6 +17,7 @@ from pipeline.codes import normalize_code
 from pipeline.document import Edit
 from pipeline.repair.channel import base_of
 from pipeline.repair.decode import SENTENCE_BREAK, Choice
+from pipeline.repair.document_terms import misread_of
 from pipeline.repair.punctuation import MARKS, glued_prefix_droppable, lone_run_droppable
 from pipeline.repair.tokens import OcrFix, Token
 from pipeline.repair.vietnamese import is_valid_syllable
@@ -324,6 +325,49 @@ def code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
     for i, token in enumerate(tokens):
         if token.kind == "code" and (fixed := normalize_code(token.text)) != token.text:
             out[i] = (fixed, f"document code '{token.text}' misread")
+    return out
+
+
+FILING_CODE = "VT"
+"""The code of the clerical office (văn thư) that keeps a directive's file copy: "Lưu: VT,
+<drafting unit>" closes the recipients of every directive (Nghị định 30/2020/NĐ-CP, Phụ lục
+I). In the shared corpus 330 of the 366 lines that open with "Lưu:" go on with it, and no
+line there goes on with a code one OCR confusion away from it."""
+_FILING_KEY = {"lưu", "luu"}
+
+
+def filing_code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
+    """Mend the clerical office's code after "Lưu:" that OCR misread by a letter ("Lưu: VI").
+
+    Why: Tesseract reads the "T" of "VT" as "I" or "1" on a blurred scan (5 of the 14
+    whole rendered directives of the closing bench), and neither the syllable repair ("vi"
+    is a syllable) nor the acronym repair (a capitals word only loses or gains marks; the
+    document writes "VT" once) can mend it. Only the first code of a line that opens with
+    "Lưu:" (after its dash), only a shape confusion of "VT" (`document_terms.misread_of`).
+    """
+    words = [(i, t) for i, t in enumerate(tokens) if t.kind != "space"]
+    if words and words[0][1].text in "-–•+":
+        words = words[1:]
+    if len(words) < 3 or words[0][1].text.lower() not in _FILING_KEY or words[1][1].text != ":":
+        return {}
+    i, code = words[2]
+    out: dict[int, tuple[str, str]] = {}
+    if misread_of(code.text, FILING_CODE) is not None:
+        out[i] = (FILING_CODE, f"'Lưu: {code.text}' read for 'Lưu: {FILING_CODE}', the filing "
+                               "code of the clerical office that closes every recipients list")
+    elif code.text != FILING_CODE:
+        return out
+    if len(words) >= 5 and words[3][1].text == ";" and words[4][1].kind in ("word", "code"):
+        # "Lưu: VT; NC." — the corpus writes "VT," before the drafting unit, never "VT;"
+        out[words[3][0]] = (",", "'Lưu: VT, …': the drafting unit follows a comma, not ';'")
+    elif len(words) >= 5 and words[3][1].text == "," and words[4][0] == words[3][0] + 1 \
+            and words[4][1].kind in ("word", "code"):
+        # "Lưu: VT,GDTX" — the space after the comma was lost
+        out[words[3][0]] = (", ", "'Lưu: VT, …': the space after the comma was lost")
+    elif len(words) >= 4 and words[3][0] == i + 2 and tokens[i + 1].kind == "space" \
+            and words[3][1].kind in ("word", "code") and words[3][1].text[:1].isupper():
+        # "Lưu: VT KSTTHCT." — the comma between the two codes was lost
+        out[i] = (FILING_CODE + ",", "'Lưu: VT, …': the comma before the drafting unit was lost")
     return out
 
 
