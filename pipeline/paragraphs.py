@@ -343,9 +343,10 @@ def _recipient_continuations(document: Document) -> set[str]:
     Why: the structure stage reads the recipients list whole ("Nơi nhận:" and its "- …"
     items), so it knows an item wrapped in the narrow column even where the words alone
     read as a new paragraph ("- VPUBTP: …, các phòng, đơn vị:" + "ĐMPT, TH, TTDL&CNS;").
-    Only lines read one after the other (a signature line read in between keeps its place),
-    opening with no label or dash, and only where the item visibly goes on: the line above
-    stops at ":" or ",", or the item's last line ends like an item, with ";". The structure
+    Only lines read one after the other (a signature line read in between keeps its place)
+    and only where the item visibly goes on: the line above stops at ":" or ",", or the
+    item's last line ends like an item, with ";" (the builder also wants no label or dash on
+    the line, from the cues it has already read). The structure
     stage's list is looser than that (on the typed corpus it also takes a form's notes
     "(1) …" after "Ghi chú:", a drafter's initials after "- Lưu: VT.", a form field "Nơi
     nhận trợ cấp …").
@@ -357,9 +358,8 @@ def _recipient_continuations(document: Document) -> set[str]:
         ids = [line_id for line_id in item.get("line_ids", []) if line_id in position]
         ends_item = bool(ids) and lines[position[ids[-1]]].text.strip().endswith(";")
         for a, b in zip(ids, ids[1:], strict=False):
-            above, below = lines[position[a]].text.strip(), line_cues(lines[position[b]].text)
-            if position[b] == position[a] + 1 and below.enumerator is None and not below.bullet \
-                    and (ends_item or above.endswith((":", ","))):
+            if position[b] == position[a] + 1 and (
+                    ends_item or lines[position[a]].text.strip().endswith((":", ","))):
                 out.add(b)
     return out
 
@@ -417,7 +417,8 @@ def _paragraphs_of_lines(lines: Sequence[Line], page_starts: set[int],
             shape = (geometry[index][0], geometry[previous][1])
         spaced = spaces[index] if previous == index - 1 else None
         runs_on = previous is not None and (
-            (continued is not None and line.id in continued and previous == index - 1)
+            (continued is not None and line.id in continued and previous == index - 1
+             and cues[index].enumerator is None and not cues[index].bullet)
             or _joins(cues[previous], cues[index], widths[previous], shape, spaced)
             or (not (shape and shape[0])  # an indented dash line is an item
                 and _dash_runs_on(cues[previous], cues[index], widths[previous], reads_on)))

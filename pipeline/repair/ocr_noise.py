@@ -346,7 +346,7 @@ def filing_code_fixes(tokens: list[Token]) -> dict[int, tuple[str, str]]:
     "Lưu:" (after its dash), only a shape confusion of "VT" (`document_terms.misread_of`).
     """
     words = [(i, t) for i, t in enumerate(tokens) if t.kind != "space"]
-    if words and words[0][1].text in "-–•+":
+    if words and words[0][1].text in ("-", "–", "•", "+"):
         words = words[1:]
     if len(words) < 3 or words[0][1].text.lower() not in _FILING_KEY or words[1][1].text != ":":
         return {}
