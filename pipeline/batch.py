@@ -305,10 +305,34 @@ def _clean_stale_staging(outdir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def _make_outdir(outdir: Path) -> None:
+    """Create OUTDIR, or say in one line why it cannot be (a file there, no permission)."""
+    if outdir.exists() and not outdir.is_dir():
+        error = VidocError(f"{outdir}: output folder is a file")
+    else:
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+            return
+        except OSError as exc:
+            error = VidocError(f"{outdir}: cannot create the output folder ({exc.strerror})")
+    error.exit_code = ExitCode.bad_usage
+    raise error
+
+
+def _own_output(path: Path, outdir: Path) -> bool:
+    """Tell whether `path` lies in a subfolder of OUTDIR, where vidoc writes its outputs.
+
+    Why not everything under OUTDIR: with OUTDIR the input folder itself
+    (`vidoc run scans -o scans`) the inputs sit directly in it, and a run found none.
+    """
+    resolved = path.resolve()
+    return resolved.is_relative_to(outdir) and resolved.parent != outdir
+
+
 @contextlib.contextmanager
 def _outdir_lock(outdir: Path) -> Iterator[None]:
     """One run per OUTDIR at a time: a second one would delete the first one's staging."""
-    outdir.mkdir(parents=True, exist_ok=True)
+    _make_outdir(outdir)
     with open(outdir / ".vidoc.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -493,7 +517,7 @@ def run_batch(inputs: list[Path], settings: RunSettings,
         raise error
     outdir = settings.outdir.resolve()
     paths = [path for path in discover_inputs(inputs, settings.include, settings.exclude)
-             if not path.resolve().is_relative_to(outdir)]  # never our own outputs
+             if not _own_output(path, outdir)]
     with _outdir_lock(settings.outdir), run_scratch():
         _clean_stale_staging(settings.outdir)
         manifest = Manifest(settings.outdir)

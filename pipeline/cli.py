@@ -130,10 +130,12 @@ def repair(
 ) -> None:
     """Restore diacritics, fix OCR garbles and line order in a text file."""
     _setup_logging(verbose)
-    from pipeline.atomic import write_text_atomic
     from pipeline.runner import repair_plain_text
     from pipeline.textio import decode_text_bytes
 
+    for target in (output if output != "-" else None, edits):
+        if target is not None and Path(target).is_dir():
+            _fail(f"{target}: a folder, not a file to write", ExitCode.bad_usage)
     try:
         if input_path == "-":
             text = decode_text_bytes(sys.stdin.buffer.read(), "<stdin>")
@@ -162,7 +164,7 @@ def repair(
     if output == "-":
         sys.stdout.write(repaired)
     else:
-        write_text_atomic(output, repaired)
+        _write_or_fail(output, repaired)
     if edits is not None:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -170,7 +172,17 @@ def repair(
         for edit in document.edits:
             writer.writerow([edit.line_id, edit.start, edit.end, edit.before, edit.after,
                              edit.kind, f"{edit.confidence:.4f}", edit.reason])
-        write_text_atomic(edits, buffer.getvalue())
+        _write_or_fail(edits, buffer.getvalue())
+
+
+def _write_or_fail(target: str | Path, text: str) -> None:
+    """Write `text` atomically, or stop with one line naming the file and the reason."""
+    from pipeline.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(target, text)
+    except OSError as error:
+        _fail(f"{target}: cannot write ({error.strerror or error})", ExitCode.some_inputs_failed)
 
 
 @app.command()

@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 MAX_PIXELS = 200_000_000
 """Pixel limit per page (A3 at 1200 dpi is ~250 M): above it a file is a decompression bomb."""
+MIN_SIDE_PX = 16
+"""Smallest page side that can hold a line of text (a letter at 300 dpi is 30-40 px high).
+Why refuse smaller ones: a 1×1 or 2×2 image is a broken export, not a blank page, and the
+clean-up and Tesseract fail on it with messages that name neither the file nor the reason."""
 DEFAULT_DPI = 300
 PDF_TIMEOUT_S = 120
 IMAGE_SUFFIXES = {
@@ -129,6 +133,8 @@ def _check_pdf(path: Path) -> None:
         w_in, h_in = float(size_pts[1]) / 72, float(size_pts[2]) / 72
         if w_in * h_in * DEFAULT_DPI**2 > MAX_PIXELS:
             raise BadInputError(path, f"page of {w_in:.0f}×{h_in:.0f} in is too large to render")
+        _refuse_tiny(path, round(w_in * DEFAULT_DPI), round(h_in * DEFAULT_DPI),
+                    f"a page rendered at {DEFAULT_DPI} dpi")
 
 
 def _pdf_pages(info: str) -> int:
@@ -152,7 +158,14 @@ def _open_image(path: Path) -> Image.Image:
         raise BadInputError(
             path, f"image of {image.width}×{image.height} pixels is too large (decompression bomb)"
         )
+    _refuse_tiny(path, image.width, image.height, "image")
     return image
+
+
+def _refuse_tiny(path: Path, width: int, height: int, what: str) -> None:
+    """Refuse a page too small to hold text (`MIN_SIDE_PX`), naming its size."""
+    if min(width, height) < MIN_SIDE_PX:
+        raise BadInputError(path, f"{what} is too small to hold text ({width}×{height} pixels)")
 
 
 def _check_image(path: Path) -> None:
@@ -250,6 +263,7 @@ def _iter_frames(path: Path) -> Iterator[tuple[int, Image.Image, int]]:
                 frame.load()
             except (OSError, ValueError, SyntaxError) as exc:
                 raise BadInputError(path, f"page {index + 1}: damaged image data ({exc})") from exc
+            _refuse_tiny(path, frame.width, frame.height, f"page {index + 1}")
             yield index + 1, frame, _frame_dpi(image, path)
     finally:
         image.close()

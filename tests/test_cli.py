@@ -111,3 +111,31 @@ def test_repair_bad_inputs_get_one_line_naming_the_file(tmp_path: Path) -> None:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and str(path) in lines[0] and reason in lines[0], result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_an_output_folder_that_is_a_file_gets_one_line(tmp_path: Path, good_text: Path) -> None:
+    """`-o` naming an existing file: exit 2, one line naming it, the file left as it was."""
+    taken = tmp_path / "notes.txt"
+    taken.write_text("ghi chú của người dùng\n", encoding="utf-8")
+    result = vidoc("run", str(good_text.parent), "-o", str(taken), "--no-repair")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"vidoc: {taken}: output folder is a file"
+    assert taken.read_text(encoding="utf-8") == "ghi chú của người dùng\n"
+
+
+def test_outputs_may_go_into_the_input_folder(tmp_path: Path, good_text: Path) -> None:
+    """`vidoc run scans -o scans`: the inputs sit directly in OUTDIR and are still read;
+    what vidoc wrote into its subfolders is not read back as input on the next run."""
+    folder = good_text.parent
+    for _ in range(2):
+        result = vidoc("run", str(folder), "-o", str(folder), "--no-repair")
+        assert result.returncode == 0, result.stderr
+        assert "1 ok, 0 failed" in result.stderr
+    assert (folder / "chi-thi" / "text.txt").is_file()
+
+
+def test_repair_refuses_a_folder_as_its_output(tmp_path: Path, good_text: Path) -> None:
+    for option in ("-o", "--edits"):
+        result = vidoc("repair", str(good_text), option, str(tmp_path))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip() == f"vidoc: {tmp_path}: a folder, not a file to write"

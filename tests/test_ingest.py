@@ -116,6 +116,8 @@ def _png_header_only(path: Path, width: int, height: int) -> None:
         ("blob.bin", lambda p: p.write_bytes(bytes(range(256)) * 8), "unknown format"),
         ("bomb.png", lambda p: _png_header_only(p, 40000, 40000), "decompression bomb"),
         ("cut.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"), "image"),
+        ("dot.png", lambda p: _png_header_only(p, 2, 2), r"too small to hold text \(2×2 pixels\)"),
+        ("stamp.pdf", lambda p: Image.new("L", (3, 3), 255).save(p), "page rendered at 300 dpi"),
     ],
 )
 def test_bad_input_names_the_file(tmp_path: Path, name, make, reason) -> None:
@@ -124,6 +126,14 @@ def test_bad_input_names_the_file(tmp_path: Path, name, make, reason) -> None:
     with pytest.raises(BadInputError, match=reason) as caught:
         detect_kind(path)
     assert name in str(caught.value)
+
+
+def test_a_frame_too_small_to_hold_text_is_named(tmp_path: Path) -> None:
+    """A multi-page TIFF whose later frame is a few pixels (a broken export) is refused, by page."""
+    tif = tmp_path / "scan.tif"
+    Image.new("L", (400, 300), 255).save(tif, save_all=True, append_images=[Image.new("L", (5, 5))])
+    with pytest.raises(BadInputError, match=r"page 2 is too small to hold text \(5×5 pixels\)"):
+        list(iter_page_images(tif, "tiff"))
 
 
 def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
