@@ -379,6 +379,22 @@ def _drain(page_queue: Any, tick: Callable[[str], None], started: set[str]) -> N
             started.add(name)
 
 
+def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future[DocumentOutcome]]) -> None:
+    """Ctrl-C: drop the documents not started and stop the workers at once.
+
+    Why: leaving the `with` block waits for every submitted document, so an interrupted run
+    went on to the end (`shutdown(cancel_futures=True)` alone leaves the cancelling to the
+    pool's own thread, which raced with it). The documents in flight are lost with their
+    workers (each was being written into a staging folder, which the next run removes);
+    the finished ones stay.
+    """
+    for future in futures:
+        future.cancel()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 def _run_pool(tasks: list[DocumentTask], settings: RunSettings, workers: int, record: Record,
               tick: Callable[[str], None]) -> tuple[list[DocumentTask], list[DocumentTask]]:
     """Run `tasks` on a process pool; return (in flight when the pool broke, not started)."""
@@ -390,19 +406,24 @@ def _run_pool(tasks: list[DocumentTask], settings: RunSettings, workers: int, re
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_init_worker,
                              initargs=(page_queue, tempfile.gettempdir())) as pool:
-        for task in tasks:
-            by_future[pool.submit(process_one, task.path, task.name, settings)] = task
-        pending = set(by_future)
+        pending: set[Future[DocumentOutcome]] = set()
         broken = False
-        while pending and not broken:
-            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            _drain(page_queue, tick, started)
-            for future in done:
-                if isinstance(future.exception(), BrokenProcessPool):
-                    broken = True
-                    unfinished.append(by_future[future])
-                else:
-                    record(future.result())
+        try:
+            for task in tasks:
+                by_future[pool.submit(process_one, task.path, task.name, settings)] = task
+            pending = set(by_future)
+            while pending and not broken:
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                _drain(page_queue, tick, started)
+                for future in done:
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        broken = True
+                        unfinished.append(by_future[future])
+                    else:
+                        record(future.result())
+        except KeyboardInterrupt:
+            _stop_pool(pool, by_future)
+            raise
         if broken:
             wait(pending)
             for future in pending:

@@ -117,6 +117,9 @@ def run(
         if verbose:
             raise
         _fail(str(error), error.exit_code)
+    except KeyboardInterrupt:
+        _fail(f"interrupted; the documents already finished are in {outdir} "
+              "(run again with --resume to go on from there)", ExitCode.interrupted)
     raise typer.Exit(int(code))
 
 

@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     ok = 0
     some_inputs_failed = 1
     bad_usage = 2
+    interrupted = 130
+    """Ctrl-C (128 + SIGINT, the shell's convention)."""
 
 
 class VidocError(Exception):

@@ -139,3 +139,34 @@ def test_repair_refuses_a_folder_as_its_output(tmp_path: Path, good_text: Path) 
         result = vidoc("repair", str(good_text), option, str(tmp_path))
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip() == f"vidoc: {tmp_path}: a folder, not a file to write"
+
+
+def test_ctrl_c_stops_with_one_line_and_exit_130(tmp_path: Path) -> None:
+    """Interrupted (SIGINT, as Ctrl-C sends it): exit 130 and one line saying where the
+    finished documents are, no traceback."""
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    stripped = ("Uy ban nhan dan tinh de nghi cac so, ban, nganh chu dong trien khai thuc hien "
+                "nhiem vu duoc giao va bao cao ket qua ve So Noi vu truoc ngay 15 hang thang.\n")
+    for number in range(200):  # enough work that the run is still going when the signal comes
+        (folder / f"cong-van-{number:03d}.txt").write_text(stripped * 20, encoding="utf-8")
+    outdir = tmp_path / "out"
+    process = subprocess.Popen([*VIDOC, "run", str(folder), "-o", str(outdir), "--workers", "1"],
+                               stderr=subprocess.PIPE, text=True, env=ENV,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not (outdir / ".vidoc.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == (
+        f"vidoc: interrupted; the documents already finished are in {outdir} "
+        "(run again with --resume to go on from there)")
+    assert "Traceback" not in stderr
+    finished = [folder for folder in outdir.iterdir() if (folder / "text.txt").is_file()]
+    assert len(finished) < 100  # the documents not started were dropped, not run to the end
