@@ -527,6 +527,17 @@ def _load_rows(outcome: DocumentOutcome, outdir: Path) -> None:
         log.warning("%s: report rows unreadable (%s)", path, error)
 
 
+def _warn_if_textless(outcome: DocumentOutcome) -> None:
+    """One line for a document that gave no text at all (its outputs are written, empty).
+
+    Why only a warning: a blank page is common (the back of a sheet), and the run did what
+    it was asked; but a whole document without a line is a wrong file or a failed scan.
+    """
+    documents = (outcome.rows or {}).get("documents") or [{}]
+    if not outcome.skipped and documents[0].get("lines") == 0:
+        log.warning("%s: no text found on any page", outcome.source)
+
+
 def run_batch(inputs: list[Path], settings: RunSettings,
               progress: BatchProgress | None = None) -> ExitCode:
     """Process every input, write per-document outputs and the run report; return the exit code."""
@@ -592,6 +603,7 @@ def run_batch(inputs: list[Path], settings: RunSettings,
         for outcome in outcomes:
             if outcome.ok:
                 _load_rows(outcome, settings.outdir)
+                _warn_if_textless(outcome)
         write_run_report(outcomes, settings.outdir)
     if not paths:
         log.error("no input files found (supported: %s)", ", ".join(sorted(INPUT_SUFFIXES)))

@@ -322,12 +322,17 @@ def document_rows(document: Document, name: str, seconds: float) -> dict[str, li
                               "edits": len(document.edits), "flagged_lines": flagged_total,
                               "status": "ok", "seconds": round(seconds, 3),
                               "lines": len(all_conf),
-                              "min_confidence": round(min(all_conf), 4) if all_conf else 1.0})
+                              "min_confidence": round(min(all_conf), 4) if all_conf else None})
     return rows
 
 
-def _mean(values: list[float]) -> float:
-    return round(sum(values) / len(values), 4) if values else 1.0
+def _mean(values: list[float]) -> float | None:
+    """Mean confidence; None for a page or document without a line of text.
+
+    Why not 1.0: a scan that gave no text at all (a wrong file, a failed scan) then read as
+    the most trustworthy document of the run, last in the list an analyst checks.
+    """
+    return round(sum(values) / len(values), 4) if values else None
 
 
 # -- the run report -----------------------------------------------------------------------

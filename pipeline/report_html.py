@@ -140,7 +140,7 @@ def review_data(frames: dict[str, Any], outdir: Path,
     failed = [doc for doc in documents if doc["status"] != "ok"]
     done = sorted((doc for doc in documents if doc["status"] == "ok"),
                   key=lambda doc: (doc["mean_confidence"] if doc["mean_confidence"] is not None
-                                   else 1.0, -doc["flagged_lines"], doc["document"]))
+                                   else -1.0, -doc["flagged_lines"], doc["document"]))
     ordered = failed + done
     for doc in ordered:
         name = doc["document"]

@@ -63,8 +63,8 @@ def overview_table(frames: dict[str, Any]) -> Table:
 def worst_documents_table(frames: dict[str, Any], top: int = TOP) -> Table:
     """List the least confident documents (lowest mean line confidence, then most flagged)."""
     documents = frames["documents"]
-    ok = documents[documents["status"] == "ok"].sort_values(
-        ["mean_confidence", "flagged_lines"], ascending=[True, False])
+    ok = documents[documents["status"] == "ok"].sort_values(  # no text at all: first
+        ["mean_confidence", "flagged_lines"], ascending=[True, False], na_position="first")
     table = Table(title=f"Least confident documents (of {len(ok)})", title_justify="left")
     for column, justify in (("document", "left"), ("pages", "right"), ("lines", "right"),
                             ("flagged", "right"), ("edits", "right"), ("mean conf.", "right"),

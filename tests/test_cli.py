@@ -170,3 +170,26 @@ def test_ctrl_c_stops_with_one_line_and_exit_130(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
     finished = [folder for folder in outdir.iterdir() if (folder / "text.txt").is_file()]
     assert len(finished) < 100  # the documents not started were dropped, not run to the end
+
+
+def test_a_document_without_text_is_named_and_not_called_confident(tmp_path: Path,
+                                                                   good_text: Path) -> None:
+    """A scan that gives no text (a blank or black page) is written, warned about in one line,
+    and has no confidence in the report, so it heads the list of documents to check."""
+    import csv
+
+    from PIL import Image
+
+    blank = good_text.parent / "blank.png"
+    Image.new("L", (600, 800), 255).save(blank)
+    outdir = tmp_path / "out"
+    result = vidoc("run", str(good_text.parent), "-o", str(outdir), "--no-repair")
+    assert result.returncode == 0, result.stderr
+    assert f"vidoc: {blank}: no text found on any page" in result.stderr.splitlines()
+    with open(outdir / "report" / "documents.csv", encoding="utf-8") as handle:
+        rows = {row["document"]: row for row in csv.DictReader(handle)}
+    assert rows["blank"]["lines"] == "0" and rows["blank"]["mean_confidence"] == ""
+    assert float(rows["chi-thi"]["mean_confidence"]) > 0
+    summary = vidoc("report", str(outdir)).stdout
+    least = summary[summary.index("Least confident"):]
+    assert least.index("blank") < least.index("chi-thi")
