@@ -23,6 +23,7 @@ MIN_LEGACY_SCORE = 0.6
 
 ENCODING_NAMES = {
     "utf-8": "UTF-8",
+    "utf-8-mojibake": "UTF-8 once read as Windows-1252 and saved again (mojibake)",
     "utf-16": "UTF-16",
     "windows-1258": "Windows-1258",
     "tcvn3": "TCVN3 (ABC)",
@@ -42,8 +43,56 @@ class DecodedText:
 
     @property
     def converted(self) -> bool:
-        """True when the bytes were not Unicode and had to be converted."""
+        """True when the text had to be converted (legacy bytes, or mojibake undone)."""
         return self.encoding not in ("utf-8", "utf-16")
+
+
+_CP1252_BYTES = {bytes([byte]).decode("cp1252"): byte
+                 for byte in range(0x80, 0xA0) if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+"""Windows-1252's letters and signs for the bytes 0x80-0x9F ("‘" is 0x91, "€" 0x80)."""
+
+
+def undo_mojibake(line: str) -> str | None:
+    """The line's real text when it is UTF-8 that was read as Windows-1252 (or Latin-1); else None.
+
+    Why: text exported through a program that took UTF-8 for Windows-1252 and saved it again
+    arrives as valid UTF-8 reading "Cá»™ng hÃ²a" for "Cộng hòa". Each character of such a
+    line maps back to one byte, and those bytes are valid UTF-8 again; a real Vietnamese line
+    fails the first test (ư, ơ, ạ … are not in Windows-1252) and a Latin-1 one the second
+    (a lone "à" byte is not valid UTF-8), the check ftfy makes.
+
+    >>> undo_mojibake("Cá»™ng hÃ²a xÃ£ há»™i chá»§ nghÄ©a Viá»‡t Nam")
+    'Cộng hòa xã hội chủ nghĩa Việt Nam'
+    >>> undo_mojibake("Cộng hòa xã hội") is None, undo_mojibake("Hà Nam") is None
+    (True, True)
+    """
+    if sum(ord(char) >= 0x80 for char in line) < 2:
+        return None
+    data = bytearray()
+    for char in line:
+        code = ord(char)
+        if code < 0x100:
+            data.append(code)
+        elif char in _CP1252_BYTES:
+            data.append(_CP1252_BYTES[char])
+        else:
+            return None
+    try:
+        fixed = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return nfc(fixed) if fixed != line else None
+
+
+def _with_mojibake_undone(text: str) -> DecodedText:
+    """UTF-8 text as it is, or with its mojibake lines read back (recorded as conversions)."""
+    lines = text.split("\n")
+    fixed = [undo_mojibake(line) for line in lines]
+    if not any(fixed):
+        return DecodedText(text, "utf-8")
+    log.info("%d line(s) were UTF-8 read as Windows-1252: read back", sum(map(bool, fixed)))
+    return DecodedText("\n".join(new or old for new, old in zip(fixed, lines, strict=True)),
+                       "utf-8-mojibake", 1.0, lines)
 
 
 def _split_lines(data: bytes) -> list[bytes]:
@@ -69,7 +118,7 @@ def decode_text(data: bytes, name: str) -> DecodedText:
     except UnicodeDecodeError as error:
         utf8_error = error.start
     else:
-        return DecodedText(nfc(text.replace("\r\n", "\n").replace("\r", "\n")), "utf-8")
+        return _with_mojibake_undone(nfc(text.replace("\r\n", "\n").replace("\r", "\n")))
 
     from pipeline.legacy_encodings import DECODERS, detect_legacy_encoding
 
@@ -100,6 +149,8 @@ def encoding_edits(decoded: DecodedText) -> list[Edit]:
     lines = decoded.text.splitlines()
     reason = (f"converted from {ENCODING_NAMES[decoded.encoding]} "
               f"(detected from the bytes, {decoded.confidence:.0%} valid syllables)")
+    if decoded.encoding == "utf-8-mojibake":
+        reason = f"{ENCODING_NAMES[decoded.encoding]}: its characters read back as UTF-8 bytes"
     if len(lines) > len(decoded.raw_lines):
         # A decoded line holds a line break of its own (form feed…): one edit for the file.
         return [Edit("p1-l1", 0, 0, "", "", "encoding", decoded.confidence, reason)]

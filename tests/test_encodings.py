@@ -206,3 +206,34 @@ def test_undecodable_bytes_are_a_bad_input(data: bytes, reason: str) -> None:
 ])
 def test_syllable_check(word: str, valid: bool) -> None:
     assert is_vietnamese_syllable(word) is valid
+
+
+def _sloppy_windows_1252(data: bytes) -> str:
+    """What a program that takes UTF-8 for Windows-1252 shows (its 5 undefined bytes as C1)."""
+    out = []
+    for byte in data:
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(byte))
+    return "".join(out)
+
+
+@pytest.mark.parametrize("misread", [lambda data: data.decode("latin-1"), _sloppy_windows_1252],
+                         ids=["latin-1", "windows-1252"])
+def test_mojibake_is_read_back_and_recorded(tmp_path: Path, misread) -> None:
+    """UTF-8 once read as Windows-1252 and saved again comes back, line by line, as edits;
+    the lines that were fine (real Vietnamese, plain ASCII, Latin-1 letters) stay as they are."""
+    broken = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Về việc tăng cường công tác “đợt 1” – 2024"]
+    fine = ["Độc lập - Tự do - Hạnh phúc", "Số: 12/QĐ-UBND", "Café Hà Nam"]
+    lines = [misread(broken[0].encode("utf-8")), fine[0], fine[1],
+             misread(broken[1].encode("utf-8")), fine[2]]
+    path = tmp_path / "xuat-tu-excel.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    document = read_text_document(path)
+    assert [line.text for line in document.lines] == [broken[0], *fine[:2], broken[1], fine[2]]
+    assert document.encoding == "utf-8-mojibake"
+    edits = [edit for edit in document.edits if edit.kind == "encoding"]
+    assert [(edit.line_id, edit.before, edit.after) for edit in edits] == [
+        ("p1-l1", lines[0], broken[0]), ("p1-l4", lines[3], broken[1])]
+    assert all("mojibake" in edit.reason for edit in edits)
