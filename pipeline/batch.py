@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import queue as queue_module
+import re
 import shutil
 import tempfile
 import time
@@ -99,11 +100,14 @@ def discover_inputs(inputs: Iterable[Path], include: tuple[str, ...] = (),
     seen: set[Path] = set()
     for item in inputs:
         if item.is_dir():
+            listed = [p for p in sorted(item.rglob("*"))
+                      if p.suffix.lower() in INPUT_SUFFIXES
+                      and not any(part.startswith(".") for part in p.relative_to(item).parts)]
+            for path in listed:
+                if path.is_symlink() and not path.exists():
+                    log.warning("%s: broken link (to %s), skipped", path, os.readlink(path))
             candidates: Iterator[tuple[Path, str]] = (
-                (p, p.relative_to(item).as_posix()) for p in sorted(item.rglob("*"))
-                if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(item).parts)
-            )
+                (p, p.relative_to(item).as_posix()) for p in listed if p.is_file())
         else:
             candidates = iter([(item, item.name)])
         for path, relative in candidates:
@@ -128,6 +132,10 @@ def source_key(path: Path) -> str:
     return str(path.resolve())
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+"""Not kept in an output folder's name (a file name may hold a newline; a folder should not)."""
+
+
 def output_names(paths: list[Path], previous: dict[str, str] | None = None) -> dict[Path, str]:
     """A distinct, stable output folder name per input.
 
@@ -146,7 +154,7 @@ def output_names(paths: list[Path], previous: dict[str, str] | None = None) -> d
     for path in paths:
         if path in names:
             continue
-        stem = path.stem.strip() or "document"
+        stem = _CONTROL_CHARACTERS.sub("_", path.stem).strip() or "document"
         name = stem
         if name in used:
             name = f"{stem}-{hashlib.sha1(source_key(path).encode()).hexdigest()[:8]}"
@@ -606,7 +614,10 @@ def run_batch(inputs: list[Path], settings: RunSettings,
                 _warn_if_textless(outcome)
         write_run_report(outcomes, settings.outdir)
     if not paths:
-        log.error("no input files found (supported: %s)", ", ".join(sorted(INPUT_SUFFIXES)))
+        filters = " ".join([*(f"--include {g!r}" for g in settings.include),
+                            *(f"--exclude {g!r}" for g in settings.exclude)])
+        log.error("no input files found%s (supported: %s)", f" with {filters}" if filters else "",
+                  ", ".join(sorted(INPUT_SUFFIXES)))
         return ExitCode.some_inputs_failed
     failed = any(not outcome.ok or outcome.warnings for outcome in outcomes)
     return ExitCode.some_inputs_failed if failed else ExitCode.ok

@@ -132,6 +132,23 @@ def test_names_are_stable_and_never_collide(tmp_path: Path) -> None:
     assert output_names([first, second], previous)[second] == "report-kept"
 
 
+def test_control_characters_stay_out_of_folder_names(tmp_path: Path) -> None:
+    """A file name may hold a newline or a tab; the output folder's name does not."""
+    odd = tmp_path / "công văn\nsố 5\t.txt"
+    odd.write_text("x\n", encoding="utf-8")
+    assert output_names([odd]) == {odd: "công văn_số 5_"}
+
+
+def test_a_broken_link_is_named_not_silently_skipped(tmp_path: Path, caplog) -> None:
+    (tmp_path / "ok.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "gone.pdf").symlink_to(tmp_path / "moved-away.pdf")
+    with caplog.at_level("WARNING"):
+        found = discover_inputs([tmp_path])
+    assert [p.name for p in found] == ["ok.txt"]
+    assert f"{tmp_path / 'gone.pdf'}: broken link (to {tmp_path / 'moved-away.pdf'}), skipped" \
+        in caplog.messages
+
+
 def test_include_exclude_and_hidden_files(tmp_path: Path) -> None:
     write_texts(tmp_path / "drafts", 2)
     write_texts(tmp_path / "final", 2)

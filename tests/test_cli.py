@@ -85,6 +85,12 @@ def test_bad_usage_exits_2(tmp_path: Path, good_text: Path, args: tuple[str, ...
     assert "Traceback" not in result.stderr
 
 
+def test_no_input_after_the_filters_names_them(tmp_path: Path, good_text: Path) -> None:
+    result = vidoc("run", str(good_text.parent), "-o", str(tmp_path / "out"), "--include", "*.docx")
+    assert result.returncode == 1
+    assert "no input files found with --include '*.docx'" in result.stderr
+
+
 def test_second_run_on_the_same_outdir_is_refused(tmp_path: Path, good_text: Path) -> None:
     import fcntl
 
