@@ -34,7 +34,8 @@ class RichProgress:
                                  TimeRemainingColumn(), console=console, disable=not enabled)
         self.task: Any = None
         self.documents = 0
-        self.counts = {"ok": 0, "failed": 0, "skipped": 0, "pages": 0, "skipped_pages": 0}
+        self.counts = {"ok": 0, "failed": 0, "skipped": 0, "pages": 0, "skipped_pages": 0,
+                       "page_errors": 0}
 
     def start(self, documents: int, pages: int) -> None:
         """Open the bar: its total is the run's pages."""
@@ -52,6 +53,7 @@ class RichProgress:
             self.counts["skipped_pages"] += outcome.pages
         else:
             self.counts["ok" if outcome.ok else "failed"] += 1
+            self.counts["page_errors"] += bool(outcome.ok and outcome.warnings)
             self.counts["pages"] += outcome.pages
         done = self.counts["ok"] + self.counts["failed"] + self.counts["skipped"]
         self.progress.update(self.task, description=f"{done}/{self.documents} documents")
@@ -62,7 +64,9 @@ def summary_line(counts: dict[str, int], seconds: float, outdir: Path) -> str:
     rate = counts["pages"] / seconds * 60 if seconds > 0 else 0.0
     skipped = (f", {counts['skipped']} already done ({counts['skipped_pages']} pages)"
                if counts["skipped"] else "")
-    return (f"vidoc: {counts['ok']} ok, {counts['failed']} failed{skipped}; "
+    partly = (f" ({counts['page_errors']} with pages that failed)"
+              if counts.get("page_errors") else "")
+    return (f"vidoc: {counts['ok']} ok{partly}, {counts['failed']} failed{skipped}; "
             f"{counts['pages']} pages in {seconds:.1f} s ({rate:.1f} pages/min); "
             f"results in {outdir}")
 

@@ -51,7 +51,7 @@ def read_document(path: Path, settings: RunSettings,
             page = ocr_page(prepared, number, settings.ocr, page_label=label)
         except ToolFailedError as error:
             reason = str(error).removeprefix(f"{label}: ")  # named once, as "x.tif page 3: …"
-            log.error("%s: %s", label, reason)
+            log.info("%s: %s", label, reason)  # (the batch prints it when the document ends)
             document.errors.append(f"{path} page {number}: {reason}")
             page = Page(number=number)
         finally:

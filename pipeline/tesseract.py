@@ -96,7 +96,9 @@ def ensure_available(lang: str = "vie", osd: bool = False) -> None:
     missing = [name for name in wanted if name not in have]
     if missing:
         raise MissingDependencyError(
-            f"tesseract: language data {', '.join(missing)} not installed; {INSTALL_HINT}"
+            f"tesseract: no language data for {', '.join(missing)} (installed: "
+            f"{', '.join(sorted(have)) or 'none'}); check --lang, or install its "
+            "tesseract-ocr-… package"
         )
 
 

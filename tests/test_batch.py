@@ -306,3 +306,22 @@ def test_document_json_does_not_depend_on_where_the_outputs_go(tmp_path: Path) -
         page.pop("seconds")
         found.append(data)
     assert found[0] == found[1]
+
+
+def test_the_summary_counts_documents_with_failed_pages() -> None:
+    """A document kept with some pages failed is "ok", and the summary says how many are so."""
+    import io
+
+    from rich.console import Console
+
+    from pipeline.batch import DocumentOutcome
+    from pipeline.progress import RichProgress, summary_line
+
+    bar = RichProgress(Console(file=io.StringIO()), enabled=False)
+    bar.start(3, 4)
+    bar.document_done(DocumentOutcome("a.pdf", "a", True, 1.0, 2,
+                                      warnings=["a.pdf page 2: tesseract timed out after 1 s"]))
+    bar.document_done(DocumentOutcome("b.txt", "b", True, 0.1, 1))
+    bar.document_done(DocumentOutcome("c.png", "c", False, 0.1, 0, error="c.png: empty file"))
+    line = summary_line(bar.counts, 2.0, Path("out"))
+    assert line.startswith("vidoc: 2 ok (1 with pages that failed), 1 failed; 3 pages in 2.0 s")

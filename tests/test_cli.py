@@ -199,3 +199,18 @@ def test_a_document_without_text_is_named_and_not_called_confident(tmp_path: Pat
     summary = vidoc("report", str(outdir)).stdout
     least = summary[summary.index("Least confident"):]
     assert least.index("blank") < least.index("chi-thi")
+
+
+def test_an_unknown_ocr_language_is_one_line_before_any_page(tmp_path: Path) -> None:
+    """`--lang xyz` (a typo) stops the run at once, naming the installed languages; it used to
+    fail every page ("Could not initialize tesseract") and report the document as done."""
+    from PIL import Image
+
+    scan = tmp_path / "in" / "scan.png"
+    scan.parent.mkdir()
+    Image.new("L", (600, 800), 255).save(scan)
+    result = vidoc("run", str(scan), "-o", str(tmp_path / "out"), "--lang", "xyz")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no language data for xyz (installed: " in lines[0], lines
+    assert "vie" in lines[0]
