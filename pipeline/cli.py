@@ -161,6 +161,8 @@ def repair(
         if verbose:
             raise
         _fail(str(error), error.exit_code)
+    except KeyboardInterrupt:
+        _fail(f"{input_path}: interrupted; nothing written", ExitCode.interrupted)
     repaired = "\n".join(line.text for line in document.lines)
     if text.endswith("\n"):
         repaired += "\n"

@@ -214,3 +214,32 @@ def test_an_unknown_ocr_language_is_one_line_before_any_page(tmp_path: Path) -> 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no language data for xyz (installed: " in lines[0], lines
     assert "vie" in lines[0]
+
+
+def test_ctrl_c_during_a_repair_writes_nothing_and_says_so(tmp_path: Path) -> None:
+    """`vidoc repair` interrupted: exit 130, one line, and no output file (not half of one)."""
+    import random
+    import signal
+    import time
+
+    rng = random.Random(1)
+    words = ("uy ban nhan dan tinh de nghi cac so nganh chu dong trien khai thuc hien nhiem vu "
+             "duoc giao va bao cao ket qua ve noi truoc ngay hang thang tang cuong").split()
+    source = tmp_path / "cong-van.txt"
+    source.write_text("\n\n".join(" ".join(rng.choice(words) for _ in range(14)) + "."
+                                  for _ in range(3000)) + "\n", encoding="utf-8")
+    target = tmp_path / "sua.txt"
+    process = subprocess.Popen([*VIDOC, "repair", "-v", str(source), "-o", str(target)],
+                               stderr=subprocess.PIPE, text=True, env=ENV,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stderr is not None
+    for line in process.stderr:  # wait for the repair to start (its resources are loaded)
+        if "repair resources loaded" in line:
+            break
+    time.sleep(0.5)  # well before the end of its ~20 s of work
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == f"vidoc: {source}: interrupted; nothing written"
+    assert "Traceback" not in stderr
+    assert not target.exists() and list(tmp_path.iterdir()) == [source]
