@@ -68,6 +68,11 @@ def write_bad_files(folder: Path) -> dict[str, str]:
                                       + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 100))
                                       + _png_chunk(b"IEND", b""))
     expected["bomb.png"] = "bomb"
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    (folder / "speck.png").write_bytes(b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+                                       + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff"))
+                                       + _png_chunk(b"IEND", b""))
+    expected["speck.png"] = "too small"  # a 1×1 export: leaked an OpenCV assertion
     if os.geteuid() != 0:  # root reads any file whatever its mode
         locked = folder / "unreadable.txt"
         locked.write_text("Độc lập\n", encoding="utf-8")
