@@ -558,7 +558,8 @@ def run_batch(inputs: list[Path], settings: RunSettings,
     outdir = settings.outdir.resolve()
     paths = [path for path in discover_inputs(inputs, settings.include, settings.exclude)
              if not _own_output(path, outdir)]
-    if any(path.suffix.lower() != ".txt" for path in paths):
+    remote = settings.executor == "dask" and bool(settings.scheduler)  # their Tesseract, not ours
+    if not remote and any(path.suffix.lower() != ".txt" for path in paths):
         from pipeline.tesseract import ensure_available
 
         ensure_available(settings.ocr.lang)  # a typo in --lang: one line now, not per page
