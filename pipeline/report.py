@@ -341,6 +341,10 @@ _INTEGER_COLUMNS = {"pages", "edits", "flagged_lines", "lines", "page", "word", 
                     "final_start", "final_end", "left", "top", "right", "bottom", "width",
                     "height", "rotation_deg"}
 
+_FLOAT_COLUMNS = {"mean_confidence", "min_confidence", "confidence", "ocr_confidence",
+                  "repair_confidence", "min_word_conf", "conf", "skew_deg", "seconds"}
+"""Stay float64 in Parquet when every value is missing, so runs concatenate (no null type)."""
+
 
 def report_frames(outcomes: list[DocumentOutcome]) -> dict[str, Any]:
     """Gather the run's tables as pandas DataFrames, columns in `TABLE_COLUMNS` order."""
@@ -366,6 +370,8 @@ def report_frames(outcomes: list[DocumentOutcome]) -> dict[str, Any]:
         for column in columns:
             if column in _INTEGER_COLUMNS:
                 frame[column] = _nullable_int(frame[column])
+            elif column in _FLOAT_COLUMNS:  # a column of only None (a run of blank scans)
+                frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
         if "flagged" in frame:
             frame["flagged"] = frame["flagged"].astype(bool)
         frames[key] = frame

@@ -348,3 +348,24 @@ def test_rows_from_an_older_vidoc_still_make_a_report(tmp_path: Path) -> None:
     lines = _read(tmp_path, "lines")
     assert lines["text"].tolist() == ["một"] and lines["original_text"].isna().all()
     assert (tmp_path / "report.html").is_file()
+
+
+def test_a_run_without_text_keeps_float_confidence_columns() -> None:
+    """A run of blank scans only has no confidence anywhere; its columns stay float64 (NaN),
+    not Parquet's null type, so the tables of several runs still concatenate."""
+    from pipeline.batch import DocumentOutcome
+    from pipeline.report import report_frames
+
+    row = {"document": "blank", "source": "blank.png", "pages": 1, "mean_confidence": None,
+           "edits": 0, "flagged_lines": 0, "status": "ok", "seconds": 0.5, "lines": 0,
+           "min_confidence": None}
+    page = {"document": "blank", "page": 1, "skew_deg": 0.0, "rotation_deg": 0,
+            "mean_confidence": None, "flagged_lines": 0, "lines": 0, "edits": 0,
+            "width": 600, "height": 800, "image": None}
+    outcome = DocumentOutcome("blank.png", "blank", True, 0.5, 1,
+                              rows={"documents": [row], "pages": [page]})
+    frames = report_frames([outcome])
+    assert str(frames["documents"]["mean_confidence"].dtype) == "float64"
+    assert str(frames["documents"]["min_confidence"].dtype) == "float64"
+    assert str(frames["pages"]["mean_confidence"].dtype) == "float64"
+    assert frames["documents"]["mean_confidence"].isna().all()
