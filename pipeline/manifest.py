@@ -97,9 +97,13 @@ class Manifest:
                 self.names[entry.source] = entry.name
 
     def is_done(self, source: str, input_sha256: str, settings_sha256: str, folder: Path) -> bool:
-        """True when `source` finished before with the same bytes and settings, outputs intact."""
+        """True when `source` finished before with the same bytes and settings, outputs intact.
+
+        A document kept with pages that failed (a timeout under load, a crashed Tesseract) is
+        not done: `--resume` gives it another chance.
+        """
         entry = self.entries.get(source)
-        return (entry is not None and entry.status == "ok"
+        return (entry is not None and entry.status == "ok" and not entry.error
                 and entry.input_sha256 == input_sha256
                 and entry.settings_sha256 == settings_sha256
                 and (folder / ROWS_NAME).is_file())

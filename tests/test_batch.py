@@ -21,7 +21,7 @@ from batch_fixtures import LINES, write_bad_files, write_png
 from pipeline.batch import discover_inputs, output_names, run_batch
 from pipeline.config import RepairSettings, RunSettings
 from pipeline.errors import ExitCode
-from pipeline.manifest import MANIFEST_NAME
+from pipeline.manifest import MANIFEST_NAME, ROWS_NAME
 
 VIDOC = [sys.executable, "-m", "pipeline.cli"]
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
@@ -281,6 +281,20 @@ def test_manifest_survives_a_torn_last_line(tmp_path: Path) -> None:
     assert list(reloaded.entries) == ["/a.pdf"]
     reloaded.record(ManifestEntry("/c.pdf", "c", "2" * 64, "s", "ok", 1))
     assert list(Manifest(tmp_path).entries) == ["/a.pdf", "/c.pdf"]
+
+
+def test_resume_retries_a_document_whose_pages_failed(tmp_path: Path) -> None:
+    from pipeline.manifest import Manifest, ManifestEntry
+
+    manifest = Manifest(tmp_path)
+    for name in ("whole", "partly"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / ROWS_NAME).write_text("{}")
+    manifest.record(ManifestEntry("/whole.pdf", "whole", "1" * 64, "s", "ok", 3))
+    manifest.record(ManifestEntry("/partly.pdf", "partly", "2" * 64, "s", "ok", 3,
+                                  error="/partly.pdf page 2: tesseract timed out after 180 s"))
+    assert manifest.is_done("/whole.pdf", "1" * 64, "s", tmp_path / "whole")
+    assert not manifest.is_done("/partly.pdf", "2" * 64, "s", tmp_path / "partly")
 
 
 def test_outdir_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None:
