@@ -34,9 +34,13 @@ is the page's second rightmost line end, not a share of its lines: on a page of 
 (a list, a form) most lines stop short, and a share would call them full."""
 
 
+Box = tuple[int, int, int, int]
+
+
 def pages_of_boxed_lines(lines: Sequence[Line], page_starts: set[int],
-                         minimum: int = 4) -> Iterator[tuple[int, list[int], int]]:
-    """Per page with at least `minimum` boxed text lines: (first index, their indices, line height).
+                         minimum: int = 4) -> Iterator[tuple[int, dict[int, Box], int]]:
+    """Per page with at least `minimum` boxed text lines: (first index, their boxes by line
+    index, in reading order, line height).
 
     The line height is the median box height (the upper one of two middles). Shared by the
     layout cues that read boxes page by page (indents in `pipeline.paragraphs`, spaces here).
@@ -48,10 +52,10 @@ def pages_of_boxed_lines(lines: Sequence[Line], page_starts: set[int],
         if len(boxes) < minimum:
             continue
         heights = sorted(bottom - top for _, top, _, bottom in boxes.values())
-        yield start, list(boxes), heights[len(heights) // 2]
+        yield start, boxes, heights[len(heights) // 2]
 
 
-def _step(above: tuple[int, int, int, int], below: tuple[int, int, int, int]) -> int:
+def _step(above: Box, below: Box) -> int:
     """Distance from one line to the next: the smaller of the top and bottom steps.
 
     Why the smaller: a line whose letters carry no mark above, or no descender below, has
@@ -69,11 +73,10 @@ def paragraph_spaces(lines: Sequence[Line], cues: Sequence[LineCues],
     its paragraphs, the first line of a page).
     """
     out: list[bool | None] = [None] * len(lines)
-    for _, boxed, height in pages_of_boxed_lines(lines, page_starts):
-        box = {k: bbox for k in boxed if (bbox := lines[k].bbox) is not None}
+    for _, box, height in pages_of_boxed_lines(lines, page_starts):
         right = sorted(b[2] for b in box.values())[-2]  # one stray box may overhang
         steps: dict[int, int] = {}
-        for k in boxed:
+        for k in box:
             if k - 1 in box:  # the line above, on this page, with text and a box
                 step = _step(box[k - 1], box[k])
                 if step > 0:

@@ -220,12 +220,11 @@ def _line_geometry(lines: Sequence[Line], cues: Sequence[LineCues],
     """
     out: list[tuple[bool, bool] | None] = [None] * len(lines)
     for _, boxed, height in pages_of_boxed_lines(lines, page_starts):
-        lefts = sorted(lines[k].bbox[0] for k in boxed)
-        rights = sorted(lines[k].bbox[2] for k in boxed)
+        lefts = sorted(box[0] for box in boxed.values())
+        rights = sorted(box[2] for box in boxed.values())
         margin, right = lefts[len(lefts) // 5], rights[(4 * len(rights)) // 5]
         shapes = {}
-        for k in boxed:
-            x0, _, x1, _ = lines[k].bbox
+        for k, (x0, _, x1, _) in boxed.items():
             indent = x0 - margin
             shapes[k] = (INDENT_MIN * height <= indent <= INDENT_MAX * height, x1 >= right - height)
         # lines that look like a paragraph's first by their words: after ". ; :", a capital
