@@ -39,12 +39,15 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.config import RunSettings
 from pipeline.errors import ExitCode, VidocError
 from pipeline.manifest import ROWS_NAME, Manifest, ManifestEntry, file_digest, settings_digest
 from pipeline.scratch import run_scratch, use_folder
+
+if TYPE_CHECKING:
+    from pipeline.document import Document
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +232,7 @@ def process_one(path: Path, name: str, settings: RunSettings) -> DocumentOutcome
         folder = staging / (path.stem or "document")
         document = process_document(path, staged_settings,
                                     on_page=lambda number: _tell(("page", name)))
+        _fail_if_nothing_read(path, document)
         write_document_outputs(document, folder, settings.formats)
         seconds = time.perf_counter() - started
         rows = document_rows(document, name, seconds)
@@ -253,6 +257,19 @@ def process_one(path: Path, name: str, settings: RunSettings) -> DocumentOutcome
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fail_if_nothing_read(path: Path, document: Document) -> None:
+    """Raise when every page of a scan failed (timed out, Tesseract crashed).
+
+    Why: such a run read nothing, so it is no result: the document is counted failed (and
+    `--resume` retries it), and a good output of an earlier run is not replaced by an
+    empty one. A document with some pages read is kept, its failed pages named.
+    """
+    if document.pages and len(document.errors) >= len(document.pages):
+        first = document.errors[0].removeprefix(f"{path} ")
+        count = len(document.pages)
+        raise VidocError(f"{path}: every page failed ({count} page{'s' if count > 1 else ''}; {first})")
 
 
 # --- planning: what to do, what to skip -----------------------------------------------------

@@ -339,3 +339,26 @@ def test_the_summary_counts_documents_with_failed_pages() -> None:
     bar.document_done(DocumentOutcome("c.png", "c", False, 0.1, 0, error="c.png: empty file"))
     line = summary_line(bar.counts, 2.0, Path("out"))
     assert line.startswith("vidoc: 2 ok (1 with pages that failed), 1 failed; 3 pages in 2.0 s")
+
+
+def test_a_document_whose_every_page_failed_is_failed_and_keeps_earlier_outputs(
+        tmp_path: Path) -> None:
+    """Nothing read is no result: the run says the document failed (so --resume retries it)
+    and a good earlier output of the same document is not replaced by an empty one."""
+    import dataclasses
+
+    from pipeline.config import OcrSettings
+
+    write_png((tmp_path / "in").mkdir() or tmp_path / "in" / "scan.png")
+    outdir = tmp_path / "out"
+    assert run_batch([tmp_path / "in"], settings_for(outdir, workers=1)) == ExitCode.ok
+    text = (outdir / "scan" / "text.txt").read_text("utf-8")
+    assert text.strip()
+    choked = dataclasses.replace(OcrSettings(), page_timeout_s=0.05, osd=False)
+    assert (run_batch([tmp_path / "in"], settings_for(outdir, workers=1, ocr=choked))
+            == ExitCode.some_inputs_failed)
+    assert (outdir / "scan" / "text.txt").read_text("utf-8") == text
+    documents = pd.read_csv(outdir / "report" / "documents.csv")
+    assert list(documents["status"]) == ["failed"]
+    errors = pd.read_csv(outdir / "report" / "errors.csv")
+    assert "every page failed" in errors["error"].iloc[0]
