@@ -268,8 +268,8 @@ def _fail_if_nothing_read(path: Path, document: Document) -> None:
     """
     if document.pages and len(document.errors) >= len(document.pages):
         first = document.errors[0].removeprefix(f"{path} ")
-        count = len(document.pages)
-        raise VidocError(f"{path}: every page failed ({count} page{'s' if count > 1 else ''}; {first})")
+        pages = f"{len(document.pages)} page{'s' if len(document.pages) > 1 else ''}"
+        raise VidocError(f"{path}: every page failed ({pages}; {first})")
 
 
 # --- planning: what to do, what to skip -----------------------------------------------------
