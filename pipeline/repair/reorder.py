@@ -45,15 +45,19 @@ from pipeline.document import Document, Edit, Line
 from pipeline.repair.line_cues import LineCues
 from pipeline.repair.line_links import BoundaryLM, LinkTable, WeightedLinks
 from pipeline.repair.order_search import (
+    EXCHANGE,
     Candidate,
     ReorderSettings,
     SearchPage,
     beam_search,
+    break_scores,
     candidates,
+    moves_whole_blocks,
     numbering_misses,
     score_order,
     span_context,
 )
+from pipeline.repair.paragraph_order import BreakScores, default_paragraph_order
 
 log = logging.getLogger(__name__)
 
@@ -244,11 +248,18 @@ def _best_event(page: SearchPage, order: list[int], start: int, end: int,
         free = beam_search(page, lines, context, settings)
         if free is not None:
             proposals.append(free)
+    as_read_breaks: float | None = None
     for candidate in proposals:
         if _moves_text(page, lines, candidate.lines, settings):
-            found.append((score_order(page, candidate.lines, context, settings) - base
-                          - candidate.cost - settings.moved_line * _moved(lines, candidate.lines),
-                          candidate))
+            gain = (score_order(page, candidate.lines, context, settings) - base
+                    - candidate.cost - settings.moved_line * _moved(lines, candidate.lines))
+            if (page.breaks is not None and candidate.event == EXCHANGE
+                    and moves_whole_blocks(page, lines, candidate.lines)):
+                if as_read_breaks is None:
+                    as_read_breaks = break_scores(page, lines, context)
+                gain += _exchange_support(
+                    break_scores(page, candidate.lines, context) - as_read_breaks, settings)
+            found.append((gain, candidate))
     if not found:
         return None
     top = max(g for g, _ in found)  # among exact ties, the order that inverts most
@@ -261,6 +272,19 @@ def _best_event(page: SearchPage, order: list[int], start: int, end: int,
     # P(best) among the orders seen, the order as read included (its gain is 0)
     confidence = 1.0 / (10.0 ** -min(gain, 300.0) + sum(10.0 ** (g - gain) for g in distinct.values()))
     return best, gain, confidence
+
+
+def _exchange_support(difference: float, settings: ReorderSettings) -> float:
+    """Weigh the paragraph-break model's support for exchanging whole blocks.
+
+    `difference`: how much better the blocks' breaks read exchanged. It counts only when
+    clear (`paragraph_order_floor`). Why only support: the exchange already pays its prior
+    and the margin; the model adds evidence where the LM has none, and its weak or
+    contrary readings are left out.
+    """
+    if difference < settings.paragraph_order_floor:
+        return 0.0
+    return settings.paragraph_order * difference
 
 
 def _page_order(page: SearchPage, settings: ReorderSettings) -> tuple[list[int], list[_Move]]:
@@ -373,8 +397,10 @@ def reorder_lines(lines: Sequence[str], *, lm: BoundaryLM | None = None,
                                 (settings.restored_weight, accented)])
     elif settings.base_weight != 1.0:
         search = WeightedLinks([(settings.base_weight, table)])
+    model = default_paragraph_order() if settings.paragraph_order else None
     page = SearchPage(search, block, [cue.enumerator if cue.item or cue.is_caps else None
-                                      for cue in table.cues], detector=table)
+                                      for cue in table.cues], detector=table,
+                      breaks=BreakScores(model, table.cues) if model is not None else None)
     new_order, moves = _page_order(page, settings)
     if not moves:
         return ReorderResult(identity, [])
