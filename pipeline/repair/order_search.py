@@ -292,7 +292,7 @@ class Candidate:
 
 
 def moves_whole_blocks(page: SearchPage, lines: Sequence[int], new: Sequence[int]) -> bool:
-    """True when `new` reorders whole blocks of `lines` and keeps each block's lines in order."""
+    """Tell whether `new` reorders whole blocks of `lines`, each block's lines in order."""
     old_runs, new_runs = _runs_by_block(page, lines), _runs_by_block(page, new)
     if len({page.block[run[0]] for run in new_runs}) != len(new_runs):
         return False  # a block cut in two
@@ -300,8 +300,10 @@ def moves_whole_blocks(page: SearchPage, lines: Sequence[int], new: Sequence[int
 
 
 def break_scores(page: SearchPage, lines: Sequence[int], context: SpanContext) -> float:
-    """Sum of the paragraph-break model's scores over the links between blocks of an
-    order (anchors included); 0 without the model."""
+    """Sum the paragraph-break model's scores over the links between blocks of an order.
+
+    The span's anchors are included; 0 without the model.
+    """
     if page.breaks is None:
         return 0.0
     sequence = ([context.before] if context.before is not None else []) + list(lines)
