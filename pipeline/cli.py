@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from pipeline import __version__
 from pipeline.config import ALL_FORMATS, DEFAULT_FORMATS, OcrSettings, RepairSettings, RunSettings
 from pipeline.errors import ExitCode, VidocError
+
+if TYPE_CHECKING:
+    from pipeline.document import Edit
 
 app = typer.Typer(
     name="vidoc",
@@ -127,7 +131,7 @@ def run(
 def repair(
     input_path: Annotated[str, typer.Argument(metavar="INPUT.txt", help="Text to repair ('-' for standard input).")],
     output: Annotated[str, typer.Option("-o", "--output", help="Where to write the repaired text ('-' for standard output).")] = "-",
-    edits: Annotated[Path | None, typer.Option("--edits", help="Write every change as CSV (line, span, before, after, kind, confidence, reason).")] = None,
+    edits: Annotated[Path | None, typer.Option("--edits", help="Write every change as CSV (line, span, before, after, kind, confidence, reason); as JSON when the name ends in .json.")] = None,
     no_reorder: Annotated[bool, typer.Option("--no-reorder", help="Do not put reversed lines back in order.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logging and tracebacks.")] = False,
 ) -> None:
@@ -171,13 +175,25 @@ def repair(
     else:
         _write_or_fail(output, repaired)
     if edits is not None:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["line", "start", "end", "before", "after", "kind", "confidence", "reason"])
-        for edit in document.edits:
-            writer.writerow([edit.line_id, edit.start, edit.end, edit.before, edit.after,
-                             edit.kind, f"{edit.confidence:.4f}", edit.reason])
-        _write_or_fail(edits, buffer.getvalue())
+        _write_or_fail(edits, _edits_table(document.edits, as_json=edits.suffix.lower() == ".json"))
+
+
+_EDIT_COLUMNS = ("line", "start", "end", "before", "after", "kind", "confidence", "reason")
+
+
+def _edits_table(edits: list[Edit], as_json: bool) -> str:
+    """Every change as CSV, or as a JSON list of records when the file is named *.json."""
+    rows = [(edit.line_id, edit.start, edit.end, edit.before, edit.after, edit.kind,
+             round(edit.confidence, 4), edit.reason) for edit in edits]
+    if as_json:
+        records = [dict(zip(_EDIT_COLUMNS, row, strict=True)) for row in rows]
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_EDIT_COLUMNS)
+    for row in rows:
+        writer.writerow([*row[:6], f"{row[6]:.4f}", row[7]])
+    return buffer.getvalue()
 
 
 def _write_or_fail(target: str | Path, text: str) -> None:

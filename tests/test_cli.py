@@ -243,3 +243,24 @@ def test_ctrl_c_during_a_repair_writes_nothing_and_says_so(tmp_path: Path) -> No
     assert stderr.strip().splitlines()[-1] == f"vidoc: {source}: interrupted; nothing written"
     assert "Traceback" not in stderr
     assert not target.exists() and list(tmp_path.iterdir()) == [source]
+
+
+def test_repair_writes_its_edits_as_csv_or_as_json_by_the_file_name(tmp_path: Path) -> None:
+    """`--edits changes.json` gets JSON records (a CSV under that name would not parse)."""
+    import csv
+
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("Dam bao tien do theo ke hoach cua tinh.\n", encoding="utf-8")
+    tables = {}
+    for name in ("edits.csv", "edits.json"):
+        result = vidoc("repair", str(source), "-o", str(tmp_path / "out.txt"),
+                       "--edits", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        tables[name] = (tmp_path / name).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(tables["edits.csv"].splitlines()))
+    records = json.loads(tables["edits.json"])
+    assert rows and len(records) == len(rows)
+    assert {record["kind"] for record in records} == {"diacritics"}
+    assert [record["after"] for record in records] == [row["after"] for row in rows]
+    assert all(isinstance(record["confidence"], float) and record["line"] == "p1-l1"
+               for record in records)
