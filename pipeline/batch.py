@@ -408,10 +408,10 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future[DocumentOutco
     """Ctrl-C: drop the documents not started and stop the workers at once.
 
     Why: leaving the `with` block waits for every submitted document, so an interrupted run
-    went on to the end. Each future is cancelled here, in this thread: `shutdown(
-    cancel_futures=True)` leaves the cancelling to the pool's own thread, which raced with it. The documents in flight are lost with their
-    workers (each was being written into a staging folder, which the next run removes);
-    the finished ones stay.
+    went on to the end. Each future is cancelled here, in this thread:
+    `shutdown(cancel_futures=True)` leaves the cancelling to the pool's own thread, which
+    raced with it. The documents in flight are lost with their workers (each was being
+    written into a staging folder, which the next run removes); the finished ones stay.
     """
     for future in futures:
         future.cancel()

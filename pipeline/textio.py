@@ -147,10 +147,11 @@ def encoding_edits(decoded: DecodedText) -> list[Edit]:
     if not decoded.converted:
         return []
     lines = decoded.text.splitlines()
-    reason = (f"converted from {ENCODING_NAMES[decoded.encoding]} "
-              f"(detected from the bytes, {decoded.confidence:.0%} valid syllables)")
     if decoded.encoding == "utf-8-mojibake":
         reason = f"{ENCODING_NAMES[decoded.encoding]}: its characters read back as UTF-8 bytes"
+    else:
+        reason = (f"converted from {ENCODING_NAMES[decoded.encoding]} "
+                  f"(detected from the bytes, {decoded.confidence:.0%} valid syllables)")
     if len(lines) > len(decoded.raw_lines):
         # A decoded line holds a line break of its own (form feed…): one edit for the file.
         return [Edit("p1-l1", 0, 0, "", "", "encoding", decoded.confidence, reason)]

@@ -98,7 +98,7 @@ def fold(text: str) -> str:
 _TITLED_LABELS = ("article", "chapter", "section", "part")
 """Label styles that only ever open a heading ("Điều 16. Bầu cử, phê chuẩn, bổ nhiệm …"),
 however long its title: such a line is never followed by its next sibling at once."""
-_HEADING_LABELS = (*_TITLED_LABELS, "roman")
+HEADING_LABELS = (*_TITLED_LABELS, "roman")
 """Label styles of section headings (what does not follow a line ending in ";")."""
 
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,/-]\d+)*|[.,;:!?]")
@@ -316,7 +316,7 @@ class LinkTable:
     def is_heading(self, index: int) -> bool:
         """Tell whether line `index` is a section heading: a titled or Roman label, or caps."""
         cue = self.cues[index]
-        if cue.enumerator is not None and cue.enumerator.style in _HEADING_LABELS:
+        if cue.enumerator is not None and cue.enumerator.style in HEADING_LABELS:
             return cue.first_letter_case != "lower"
         return cue.is_caps and cue.length < 100
 

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.repair.line_cues import LineCues
-from pipeline.repair.line_links import fold
+from pipeline.repair.line_links import HEADING_LABELS, fold
 
 MODEL_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "paragraph_order.json"
 
@@ -38,9 +38,6 @@ OVERLAP_CAP = 5
 share a few; more says nothing new)."""
 
 
-_HEADING_STYLES = ("article", "chapter", "section", "part", "roman")
-
-
 def is_break(above: LineCues, below: LineCues) -> bool:
     """Tell whether the layout makes a plain paragraph break between the two lines.
 
@@ -50,7 +47,7 @@ def is_break(above: LineCues, below: LineCues) -> bool:
     """
     if below.continues_paragraph:
         return False
-    heading = (above.enumerator is not None and above.enumerator.style in _HEADING_STYLES
+    heading = (above.enumerator is not None and above.enumerator.style in HEADING_LABELS
                and above.first_letter_case != "lower")
     return above.ends_terminal or above.is_caps or heading
 
@@ -91,7 +88,7 @@ def break_side(cues: LineCues) -> BreakSide:
     words = _WORD.findall(folded)
     opener = ""
     if enumerator is None and kind != "lower":
-        opener = " ".join(_WORD.findall(fold(_LABEL.sub("", text, count=1)))[:2])
+        opener = " ".join(_WORD.findall(_LABEL.sub("", folded, count=1))[:2])
     if text.endswith("/."):
         end = "final"
     else:
