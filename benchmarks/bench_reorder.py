@@ -26,8 +26,15 @@ amendments). Every held-out document, all of its lines (first 400) wrapped like 
 one in three accent-stripped, none out of order: documents and lines the reorderer moves
 are all false moves. Second row: the same with another third OCR-garbled line by line.
 
+Long passages (`--long`): a text layer read bottom-up over a whole page or more. In the
+same whole documents (every line), windows of 60 and 90 lines (blank lines included) are
+reversed as one run: blocks in reverse order, lines reversed inside them. Longer than one
+search span (48 lines), such a passage is searched in pieces. Windows start in the first
+400 lines of each document (the rows the joining of pieces was developed on) or after
+them (`fresh`: never looked at while developing).
+
 Run: .venv/bin/python benchmarks/bench_reorder.py [--pages 360] [--lm base|syllable|count]
-     [--half tune|test|all] [--set name=value ...] [--documents]
+     [--half tune|test|all] [--set name=value ...] [--documents] [--long]
 """
 
 from __future__ import annotations
@@ -327,6 +334,69 @@ def run_documents(documents: list[list[str]], lm, settings: ReorderSettings, tok
             f"| {seconds:.1f} s |")
 
 
+LONG_SIZES = (60, 90)
+LONG_MARGIN = 30
+"""Lines of the document kept on either side of a window (the text file handed over)."""
+
+
+def build_long_cases(seed: int = SEED) -> list[tuple[str, int, list[str], list[int], int, int]]:
+    """(row, size, text lines, order as read, lo, hi): windows [lo, hi) read bottom-up.
+
+    The text is the window and `LONG_MARGIN` lines of its document on either side. Two
+    windows per document and size start in its first 400 lines (row "first 400 lines"),
+    two after them where the document is long enough (row "fresh").
+    """
+    rng = random.Random(seed + 7)
+    cases = []
+    for lines in build_documents(seed, max_lines=100000):
+        for size in LONG_SIZES:
+            for row, low, high in (("first 400 lines", 5, min(400, len(lines) - size - 5)),
+                                   ("fresh", 400, len(lines) - size - 5)):
+                for _ in range(2):
+                    if high <= low:
+                        continue
+                    lo = rng.randrange(low, high)
+                    while not lines[lo].strip():
+                        lo += 1
+                    first, last = max(0, lo - LONG_MARGIN), min(len(lines), lo + size + LONG_MARGIN)
+                    text = lines[first:last]
+                    order = list(range(len(text)))
+                    start = lo - first
+                    order[start:start + size] = order[start:start + size][::-1]
+                    cases.append((row, size, text, order, start, start + size))
+    return cases
+
+
+def run_long(cases, lm, settings: ReorderSettings, tokenize=None) -> str:
+    """Pairs of each window put back in order, windows exact, lines moved outside them."""
+    rows: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0.0])
+    for row, size, lines, order, lo, hi in cases:
+        started = time.perf_counter()
+        result = reorder_lines([lines[k] for k in order], lm=lm, tokenize=tokenize,
+                               settings=settings)
+        seconds = time.perf_counter() - started
+        restored = [order[k] for k in result.order]
+        kept = [k for k in restored if lines[k].strip()]
+        after = dict(zip(kept, kept[1:], strict=False))
+        truth = [k for k in range(len(lines)) if lines[k].strip()]
+        pairs = good = 0
+        for a, b in zip(truth, truth[1:], strict=False):
+            if lo <= a < hi or lo <= b < hi:
+                pairs += 1
+                good += after.get(a) == b
+        outside = sum(1 for position, k in enumerate(restored)
+                      if k != position and not lo <= k < hi and lines[k].strip())
+        counts = rows[row, size]
+        for i, value in enumerate((1, pairs, good, pairs == good, outside, seconds)):
+            counts[i] += value
+    out = ["| windows | size (lines) | count | pairs in order | windows exact "
+           "| lines moved outside | time per document |", "|---|---|---|---|---|---|---|"]
+    for (row, size), (count, pairs, good, exact, outside, seconds) in sorted(rows.items()):
+        out.append(f"| {row} | {size} | {count} | {100 * good / pairs:.1f} % ({good}/{pairs}) "
+                   f"| {exact}/{count} | {outside} | {seconds / count:.2f} s |")
+    return "\n".join(out)
+
+
 def _successors(sequence: list[int], truth: list[str]) -> dict[int, int]:
     kept = [i for i in sequence if truth[i]]
     return {a: b for a, b in zip(kept, kept[1:], strict=False)}
@@ -430,11 +500,18 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], help="setting=value")
     parser.add_argument("--documents", action="store_true",
                         help="false moves on whole clean held-out documents instead")
+    parser.add_argument("--long", action="store_true",
+                        help="instead: windows of 60 and 90 lines of whole documents read "
+                             "bottom-up")
     args = parser.parse_args()
     settings = ReorderSettings()
     for item in args.set:
         name, value = item.split("=")
         settings = _with(settings, name, float(value))
+    if args.long:
+        lm, tokenize = _load_lm(args.lm)
+        print(run_long(build_long_cases(), lm, settings, tokenize=tokenize))
+        return
     if args.documents:
         lm, tokenize = _load_lm(args.lm)
         print("| documents | clean documents | lines | documents moved | spans | lines moved "

@@ -184,6 +184,51 @@ def test_sample_damaged_section_comes_back_in_order() -> None:
             assert position == index
 
 
+LONG_PASSAGE = (ROOT / "tests" / "data" / "reorder" / "long_passage.txt").read_text(
+    encoding="utf-8").rstrip("\n").split("\n")
+
+
+@needs_lm
+@pytest.mark.parametrize("stripped", [False, True])
+def test_a_passage_read_bottom_up_over_several_spans_is_put_back_whole(stripped: bool) -> None:
+    """Searched in pieces (spans of 24 lines here), each piece is put right inside; the
+    pieces must also come back in their order, as one reversal of the whole passage."""
+    from dataclasses import replace
+
+    from pipeline.repair.reorder import ReorderSettings, reorder_lines
+
+    lines = [_strip_marks(line) for line in LONG_PASSAGE] if stripped else LONG_PASSAGE
+    damaged = lines[::-1]
+    settings = replace(ReorderSettings(), max_span=24)
+    result = reorder_lines(damaged, settings=settings)
+    assert [damaged[k] for k in result.order] == lines
+    assert any("pieces of one passage joined" in event for event in result.events)
+    unjoined = reorder_lines(damaged, settings=replace(settings, join_gap=-1))
+    assert [damaged[k] for k in unjoined.order] != lines  # what the joining mends
+
+
+@needs_lm
+def test_two_paragraphs_reversed_apart_are_not_joined() -> None:
+    """Two reversals in separate spans are two damages: each is undone where it is."""
+    from dataclasses import replace
+
+    from pipeline.repair.reorder import ReorderSettings, reorder_lines
+
+    damaged = list(LONG_PASSAGE)
+    for first, end in ((8, 11), (18, 21)):
+        damaged[first:end] = damaged[first:end][::-1]
+    result = reorder_lines(damaged, settings=replace(ReorderSettings(), max_span=12))
+    assert [damaged[k] for k in result.order] == LONG_PASSAGE
+    assert len(result.spans) == 2
+    assert not any("joined" in event for event in result.events)
+
+
+def _strip_marks(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)))
+
+
 @needs_lm
 def test_a_paragraphs_short_last_line_moves_as_running_text() -> None:
     """A lowercase tail ("tổng hợp, báo cáo.") is text, not a header stub: it may move."""

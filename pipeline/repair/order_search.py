@@ -96,6 +96,9 @@ class ReorderSettings:
     """The model's support counts from this much on (validation windows it decides by 2
     or more are 97 % right; weaker or contrary readings are left out: at weight 1, fresh
     pages 1982 → 1987, tune 978 → 980)."""
+    join_gap: int = 6
+    """Most lines between two spans undone as reversals whose exchange is tried as the
+    pieces of one passage read bottom-up (`reorder._join_reversed_pieces`; -1: off)."""
     geometry_margin: float = 20.0
     """Decision margin on OCR pages (lines with boxes): there the order as read comes from
     the page geometry, strong evidence of its own, so only a far more probable order may
@@ -281,6 +284,11 @@ def jumps_of(page: SearchPage, lines: Sequence[int], context: SpanContext,
 # -- structured candidates ----------------------------------------------------------------
 
 EXCHANGE = "blocks exchanged"
+REVERSED_RUN = "reversed run"
+REVERSED_UNDER_HEAD = "reversed under kept head"
+REGION = "region read bottom-up"
+REVERSALS = frozenset({REVERSED_RUN, REVERSED_UNDER_HEAD, REGION})
+"""The events that undo a reading bottom-up (all but an exchange)."""
 
 @dataclass
 class Candidate:
@@ -431,11 +439,11 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
             passage[a, b] = _one_passage(page, run)
             if not passage[a, b]:
                 continue
-            yield Candidate(lines[:a] + run[::-1] + lines[b:], settings.reversal, "reversed run")
+            yield Candidate(lines[:a] + run[::-1] + lines[b:], settings.reversal, REVERSED_RUN)
             if b - a >= 3 and can_head(page, run[0]):
                 yield Candidate(lines[:a] + [run[0]] + run[1:][::-1] + lines[b:],
                                 settings.reversal + kept_head_cost(page, run[0], settings),
-                                "reversed under kept head")
+                                REVERSED_UNDER_HEAD)
     for a in range(size - 1):
         for m in range(a + 1, min(size, a + 1 + settings.max_swap)):
             for b in range(m + 1, min(size, m + settings.max_swap) + 1):
@@ -464,7 +472,7 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
                 after = lines[offsets[j]] if offsets[j] < size else context.after
                 region, cost = _region_orders(page, runs[i:j], before, after, settings)
                 yield Candidate(lines[:offsets[i]] + region + lines[offsets[j]:],
-                                settings.reversal + cost, "region read bottom-up")
+                                settings.reversal + cost, REGION)
 
 
 def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool,

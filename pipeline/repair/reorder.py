@@ -22,7 +22,9 @@ bottom-up, exchanged blocks) are enumerated and the most probable order is kept 
     ("1." after "2." without a new "II." heading),
 anchored to the unmoved lines before and after the span. The span is reordered only when
 the best order beats the order as read by a margin chosen on the dev set; its confidence
-is the share of the beam's probability mass on the winning order.
+is the share of the beam's probability mass on the winning order. A passage read bottom-up
+over more lines than one span is put right piece by piece; pieces undone as reversals next
+to each other are then tried as one reversal of the whole passage (`_join_reversed_pieces`).
 
 Deliberately left alone: clean paragraphs (their order as read wins by construction —
 moving any line costs jumps that a clean text never pays back), the text of the lines
@@ -46,6 +48,7 @@ from pipeline.repair.line_cues import LineCues
 from pipeline.repair.line_links import BoundaryLM, LinkTable, WeightedLinks
 from pipeline.repair.order_search import (
     EXCHANGE,
+    REVERSALS,
     Candidate,
     ReorderSettings,
     SearchPage,
@@ -287,6 +290,98 @@ def _exchange_support(difference: float, settings: ReorderSettings) -> float:
     return settings.paragraph_order * difference
 
 
+def _undone_reversal(move: _Move) -> bool:
+    """Tell whether a move's first event undid a reading bottom-up."""
+    return move.event.split(" + ")[0] in REVERSALS
+
+
+def _pieces_exchanged(order: list[int], moves: list[_Move]) -> list[int]:
+    """Order the lines of `moves` (and those between them) as one passage read bottom-up.
+
+    Each piece keeps the order its span was given; the pieces come in reverse order and
+    the lines between them reversed, as one reversal of the whole passage puts them.
+    """
+    new: list[int] = []
+    for i in reversed(range(len(moves))):
+        new += order[moves[i].first:moves[i].end]
+        if i > 0:
+            new += order[moves[i - 1].end:moves[i].first][::-1]
+    return new
+
+
+def _joined_orders(order: list[int], moves: list[_Move], low: int, high: int,
+                   settings: ReorderSettings) -> list[list[int]]:
+    """Orders of positions [low, high) with the lines of `moves` read as one passage.
+
+    The pieces exchanged, each keeping the order its span was given (the lines between
+    them reversed); and the lines as read reversed as one run from a little inside the
+    first move or outside it (down to `low`) to a little inside the last or outside it
+    (up to `high`): a span's edge often took in a clean neighbour, which such a run
+    leaves where it was, and the passage's edge often reads well as read (list items,
+    one-line paragraphs), which no span then took in.
+    """
+    start, end = moves[0].first, moves[-1].end
+    before, after = order[low:start], order[end:high]
+    orders = [before + _pieces_exchanged(order, moves) + after]
+    for top in range(low, start + settings.context + 1):
+        for bottom in range(max(top + 2, end - settings.context), high + 1):
+            orders.append(list(range(low, top)) + list(range(bottom - 1, top - 1, -1))
+                          + list(range(bottom, high)))  # as read around the run
+    return orders
+
+
+def _join_reversed_pieces(page: SearchPage, order: list[int], moves: list[_Move],
+                          settings: ReorderSettings) -> list[_Move]:
+    """Put the pieces of a passage read bottom-up over more than one span in order.
+
+    Why: a span holds at most `max_span` lines, so a longer passage read bottom-up (a
+    whole page of a bottom-up text layer) is searched as two or more spans. Each is put
+    right inside, but the pieces stay in the order as read, which is the wrong way
+    round. Where neighbouring spans were undone as reversals, the same damage read as one
+    passage exchanges them; that is kept when it reads better by the margin (the order
+    as read between and around the moves is that of the page: only moves change it).
+    `order` is updated in place.
+    """
+    if settings.join_gap < 0:
+        return moves
+    while True:
+        best: tuple[float, int, int, int, int, list[int]] | None = None
+        for a in range(len(moves)):
+            if not _undone_reversal(moves[a]):
+                continue
+            for b in range(a + 1, len(moves)):
+                if (not _undone_reversal(moves[b])
+                        or moves[b].first - moves[b - 1].end > settings.join_gap):
+                    break
+                low = max(moves[a - 1].end if a > 0 else 0, moves[a].first - settings.snap)
+                high = min(moves[b + 1].first if b + 1 < len(moves) else page.size,
+                           moves[b].end + settings.snap)
+                context = span_context(page, order, low, high)
+                current = score_order(page, order[low:high], context, settings)
+                current_breaks = break_scores(page, order[low:high], context)
+                as_read = list(range(low, high))
+                moved = _moved(as_read, order[low:high])
+                for new in _joined_orders(order, moves[a:b + 1], low, high, settings):
+                    gain = (score_order(page, new, context, settings) - current
+                            + _exchange_support(break_scores(page, new, context) - current_breaks,
+                                                settings)
+                            - settings.moved_line * (_moved(as_read, new) - moved))
+                    if gain >= settings.margin and (best is None or gain > best[0]):
+                        best = (gain, a, b, low, high, new)
+        if best is None:
+            return moves
+        gain, a, b, low, high, new = best
+        joined = moves[a:b + 1]
+        order[low:high] = new
+        changed = [k for k in range(low, high) if order[k] != k]
+        confidence = math.prod(m.confidence for m in joined) / (1.0 + 10.0 ** -min(gain, 300.0))
+        events = " + ".join(m.event for m in joined)
+        moves[a:b + 1] = [_Move(changed[0], changed[-1] + 1, confidence,
+                                sum(m.gain for m in joined) + gain,
+                                f"{events} + pieces of one passage joined")]
+        log.debug("pieces %d-%d joined, gain %.2f", changed[0], changed[-1] + 1, gain)
+
+
 def _page_order(page: SearchPage, settings: ReorderSettings) -> tuple[list[int], list[_Move]]:
     """New order of the page's non-blank lines, and the moves made."""
     order = list(range(page.size))
@@ -311,7 +406,7 @@ def _page_order(page: SearchPage, settings: ReorderSettings) -> tuple[list[int],
             if changed:
                 moves.append(_Move(changed[0], changed[-1] + 1, confidence, sum(gains),
                                    " + ".join(events)))
-    return order, moves
+    return order, _join_reversed_pieces(page, order, moves, settings)
 
 
 # -- public API ---------------------------------------------------------------------------
