@@ -30,8 +30,8 @@ Long passages (`--long`): a text layer read bottom-up over a whole page or more.
 same whole documents (every line), windows of 60 and 90 lines (blank lines included) are
 reversed as one run: blocks in reverse order, lines reversed inside them. Longer than one
 search span (48 lines), such a passage is searched in pieces. Windows start in the first
-400 lines of each document (the rows the joining of pieces was developed on) or after
-them (`fresh`: never looked at while developing).
+400 lines of each document (the rows the joining of pieces was developed and chosen on)
+or after them (`fresh`: not used to choose).
 
 Run: .venv/bin/python benchmarks/bench_reorder.py [--pages 360] [--lm base|syllable|count]
      [--half tune|test|all] [--set name=value ...] [--documents] [--long]
