@@ -196,8 +196,9 @@ def test_a_passage_read_bottom_up_over_several_spans_is_put_back_whole(stripped:
     from dataclasses import replace
 
     from pipeline.repair.reorder import ReorderSettings, reorder_lines
+    from pipeline.repair.vietnamese import strip_marks
 
-    lines = [_strip_marks(line) for line in LONG_PASSAGE] if stripped else LONG_PASSAGE
+    lines = [strip_marks(line) for line in LONG_PASSAGE] if stripped else LONG_PASSAGE
     damaged = lines[::-1]
     settings = replace(ReorderSettings(), max_span=24)
     result = reorder_lines(damaged, settings=settings)
@@ -221,12 +222,6 @@ def test_two_paragraphs_reversed_apart_are_not_joined() -> None:
     assert [damaged[k] for k in result.order] == LONG_PASSAGE
     assert len(result.spans) == 2
     assert not any("joined" in event for event in result.events)
-
-
-def _strip_marks(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize("NFC", "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)))
 
 
 @needs_lm
