@@ -376,11 +376,9 @@ def run_long(cases, lm, settings: ReorderSettings, tokenize=None) -> str:
                                settings=settings)
         seconds = time.perf_counter() - started
         restored = [order[k] for k in result.order]
-        kept = [k for k in restored if lines[k].strip()]
-        after = dict(zip(kept, kept[1:], strict=False))
-        truth = [k for k in range(len(lines)) if lines[k].strip()]
+        after = _successors(restored, lines)
         pairs = good = 0
-        for a, b in zip(truth, truth[1:], strict=False):
+        for a, b in _successors(list(range(len(lines))), lines).items():
             if lo <= a < hi or lo <= b < hi:
                 pairs += 1
                 good += after.get(a) == b
@@ -390,7 +388,7 @@ def run_long(cases, lm, settings: ReorderSettings, tokenize=None) -> str:
         for i, value in enumerate((1, pairs, good, pairs == good, outside, seconds)):
             counts[i] += value
     out = ["| windows | size (lines) | count | pairs in order | windows exact "
-           "| lines moved outside | time per document |", "|---|---|---|---|---|---|---|"]
+           "| lines moved outside | time per text |", "|---|---|---|---|---|---|---|"]
     for (row, size), (count, pairs, good, exact, outside, seconds) in sorted(rows.items()):
         out.append(f"| {row} | {size} | {count} | {100 * good / pairs:.1f} % ({good}/{pairs}) "
                    f"| {exact}/{count} | {outside} | {seconds / count:.2f} s |")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.atomic import write_text_atomic
 from pipeline.repair.line_cues import LineCues
 from pipeline.repair.line_links import HEADING_LABELS, fold
 
@@ -133,10 +134,10 @@ class ParagraphOrderModel:
         return sum(weights.get(name, 0.0) for name in break_features(above, below, self.openers))
 
     def save(self, path: Path) -> None:
-        """Write the model as JSON (sorted, rounded: a stable, reviewable file)."""
+        """Write the model as JSON (sorted, rounded: a stable, reviewable file), atomically."""
         data = {"openers": sorted(self.openers),
                 "weights": {name: round(value, 4) for name, value in sorted(self.weights.items())}}
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> ParagraphOrderModel:

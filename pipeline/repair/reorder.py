@@ -373,10 +373,7 @@ def _join_reversed_pieces(page: SearchPage, order: list[int], moves: list[_Move]
         gain, a, b, low, high, new = best
         joined = moves[a:b + 1]
         order[low:high] = new
-        changed = [k for k in range(low, high) if order[k] != k]
-        if not changed:  # (cannot happen: every candidate reverses lines; never crash on it)
-            del moves[a:b + 1]
-            continue
+        changed = [k for k in range(low, high) if order[k] != k]  # never empty: lines reversed
         confidence = math.prod(m.confidence for m in joined) / (1.0 + 10.0 ** -min(gain, 300.0))
         events = " + ".join(m.event for m in joined)
         moves[a:b + 1] = [_Move(changed[0], changed[-1] + 1, confidence,

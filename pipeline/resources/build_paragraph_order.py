@@ -81,7 +81,7 @@ def _break(above: Paragraph, below: Paragraph, openers: frozenset[str]) -> list[
 
 
 def order_pairs(documents: Iterable[list[Paragraph]], openers: frozenset[str]
-           ) -> list[tuple[list[str], list[str]]]:
+                ) -> list[tuple[list[str], list[str]]]:
     """Features of (order as written, A and B exchanged) for each window P, A, B, N."""
     out = []
     for paragraphs in documents:
@@ -150,7 +150,6 @@ def build(corpus: Path, out: Path = MODEL_PATH) -> ParagraphOrderModel:
         log.info("validation windows with |margin| > %.0f: %.1f %%, right %.2f %%",
                  threshold, 100 * coverage, 100 * right)
     model = ParagraphOrderModel(weights, openers)
-    out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     log.info("%s: %d weights, %d openers", out, len(weights), len(model.openers))
     return model
