@@ -33,8 +33,16 @@ search span (48 lines), such a passage is searched in pieces. Windows start in t
 400 lines of each document (the rows the joining of pieces was developed and chosen on)
 or after them (`fresh`: not used to choose).
 
+Two damages on one page (`--multi`): the pages above put one damage on each page, but a
+scan can turn several blocks of one page. Two paragraphs of 3 lines or more, with one
+clean paragraph or more between them, are each reversed (fully, or under their kept first
+line), in the damaged lines' text condition; the clean lines between must stay. Pages of
+prose runs as above, up to 48 lines (the rows the in-place reversal of runs was developed
+and chosen on), and pages of 48 lines cut from whole held-out documents with every kind of
+line (`documents`: not used to choose).
+
 Run: .venv/bin/python benchmarks/bench_reorder.py [--pages 360] [--lm base|syllable|count]
-     [--half tune|test|all] [--set name=value ...] [--documents] [--long]
+     [--half tune|test|all] [--set name=value ...] [--documents] [--long] [--multi]
 """
 
 from __future__ import annotations
@@ -395,6 +403,130 @@ def run_long(cases, lm, settings: ReorderSettings, tokenize=None) -> str:
     return "\n".join(out)
 
 
+MULTI_LINES = 48
+"""Most lines of a page with two damages (one search span)."""
+
+
+def _two_damages(truth: list[str], paragraph_of: list[int], rng: random.Random,
+                 condition: str, name: str) -> Page | None:
+    """Reverse two paragraphs (3 lines or more) with at least one paragraph between them."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, number in enumerate(paragraph_of):
+        if number >= 0:
+            members[number].append(i)
+    ordered = sorted(members)
+    rank = {number: n for n, number in enumerate(ordered)}
+    long_paragraphs = [number for number in ordered if len(members[number]) >= 3]
+    pairs = [(a, b) for a in long_paragraphs for b in long_paragraphs if rank[b] - rank[a] >= 2]
+    if not pairs:
+        return None
+    first, second = rng.choice(pairs)
+    order = list(range(len(truth)))
+    span: list[int] = []
+    kinds = []
+    for number in (first, second):
+        lines = members[number]
+        kind = rng.choice(["reverse", "partial"])
+        new = lines[::-1] if kind == "reverse" else [lines[0]] + lines[1:][::-1]
+        for i, j in zip(lines, new, strict=True):
+            order[i] = j
+        span += lines
+        kinds.append(kind)
+    damaged = set(span)
+    text = [_condition(truth[i], condition, rng) if i in damaged else truth[i] for i in order]
+    gap = rank[second] - rank[first] - 1
+    blanks = "blank lines" if "" in truth else "no blank lines"
+    return Page(f"{name}|{'+'.join(kinds)}|{blanks}|{min(gap, 3)}", "multi", condition, truth,
+                text, order, span)
+
+
+def build_multi_pages(seed: int = SEED + 11) -> list[Page]:
+    """Two damages on pages of prose runs (the dev pages' text, up to 48 lines)."""
+    rng = random.Random(seed)
+    pages: list[Page] = []
+    for run in _runs(rng):
+        width, blanks = rng.randrange(64, 93), rng.random() < 0.5
+        blocks: list[list[str]] = []
+        total = 0
+        for paragraph in run:
+            wrapped = _wrap(paragraph, width)
+            if total + len(wrapped) > MULTI_LINES and blocks:
+                break
+            blocks.append(wrapped)
+            total += len(wrapped)
+        if len(blocks) < 4:
+            continue
+        truth, paragraph_of = _flatten(blocks, blanks)
+        page = _two_damages(truth, paragraph_of, rng, CONDITIONS[len(pages) % 3], "prose runs")
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def build_multi_document_pages(seed: int = SEED + 13, per_document: int = 6) -> list[Page]:
+    """Two damages on 48-line pages of whole held-out documents (every kind of line)."""
+    rng = random.Random(seed)
+    pages: list[Page] = []
+    for document in _heldout_documents():
+        width, blanks = rng.randrange(64, 93), rng.random() < 0.5
+        lines: list[str] = []
+        paragraph_of: list[int] = []
+        for number, paragraph in enumerate(p for p in document.split("\n") if p.strip()):
+            if blanks and lines:
+                lines.append("")
+                paragraph_of.append(-1)
+            wrapped = _wrap(paragraph.strip(), width)
+            lines.extend(wrapped)
+            paragraph_of.extend([number] * len(wrapped))
+        starts = [i for i in range(len(lines) - MULTI_LINES)
+                  if lines[i] and (i == 0 or paragraph_of[i - 1] != paragraph_of[i])]
+        for start in sorted(rng.sample(starts, min(per_document, len(starts)))):
+            end = start + MULTI_LINES
+            while paragraph_of[end - 1] >= 0 and paragraph_of[end] == paragraph_of[end - 1]:
+                end -= 1  # the page ends with a whole paragraph
+            page = _two_damages(lines[start:end], paragraph_of[start:end], rng,
+                                CONDITIONS[len(pages) % 3], "documents")
+            if page is not None:
+                pages.append(page)
+    return pages
+
+
+def run_multi(pages: list[Page], lm, settings: ReorderSettings, tokenize=None,
+              show: int = 0) -> str:
+    """Pairs of both damaged paragraphs put back, pages exact, clean lines moved."""
+    rows: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0.0])
+    shown = 0
+    for page in pages:
+        started = time.perf_counter()
+        result = reorder_lines(page.lines, lm=lm, tokenize=tokenize, settings=settings)
+        seconds = time.perf_counter() - started
+        scores = score_page(page, result.order)
+        name, _, blanks, gap = page.id.split("|")
+        gaps = "3 or more" if gap == "3" else gap
+        for key in (f"{name}: all", f"{name}: {blanks}", f"{name}: {gaps} between",
+                    f"{name}: {page.condition}"):
+            row = rows[key]
+            for i, value in enumerate((1, scores["pairs"], scores["good"], scores["exact"],
+                                       scores["outside"], scores["outside"] > 0, seconds)):
+                row[i] += value
+        if shown < show and (scores["good"] < scores["pairs"] or scores["outside"]):
+            shown += 1
+            print(f"--- {page.id} {page.condition}: {result.events}")
+            for k in result.order:
+                mark = "*" if page.source[k] in page.span else " "
+                print(f"   [{page.source[k]:2d}]{mark} {page.lines[k][:90]}")
+    out = ["| pages | count | pairs in order | pages exact | clean lines moved (pages) "
+           "| time per page |", "|---|---|---|---|---|---|"]
+    slices = ["all", "blank lines", "no blank lines", "1 between", "2 between",
+              "3 or more between", *CONDITIONS]
+    for key, (count, pairs, good, exact, outside, moved, seconds) in sorted(
+            rows.items(), key=lambda item: (item[0].split(": ")[0] == "documents",
+                                            slices.index(item[0].split(": ")[1]))):
+        out.append(f"| {key} | {count} | {100 * good / pairs:.1f} % ({good}/{pairs}) "
+                   f"| {exact:.0f}/{count} | {outside} ({moved}) | {seconds / count:.2f} s |")
+    return "\n".join(out)
+
+
 def _successors(sequence: list[int], truth: list[str]) -> dict[int, int]:
     kept = [i for i in sequence if truth[i]]
     return {a: b for a, b in zip(kept, kept[1:], strict=False)}
@@ -501,11 +633,18 @@ def main() -> None:
     parser.add_argument("--long", action="store_true",
                         help="instead: windows of 60 and 90 lines of whole documents read "
                              "bottom-up")
+    parser.add_argument("--multi", action="store_true",
+                        help="instead: pages with two damaged paragraphs, clean ones between")
     args = parser.parse_args()
     settings = ReorderSettings()
     for item in args.set:
         name, value = item.split("=")
         settings = _with(settings, name, float(value))
+    if args.multi:
+        lm, tokenize = _load_lm(args.lm)
+        pages = build_multi_pages() + build_multi_document_pages()
+        print(run_multi(pages, lm, settings, tokenize=tokenize, show=args.show))
+        return
     if args.long:
         lm, tokenize = _load_lm(args.lm)
         print(run_long(build_long_cases(), lm, settings, tokenize=tokenize))

@@ -224,6 +224,51 @@ def test_two_paragraphs_reversed_apart_are_not_joined() -> None:
     assert not any("joined" in event for event in result.events)
 
 
+def _paragraphs_of_three_lines(lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) of each run of 3 or more lines between blank lines."""
+    runs, start = [], None
+    for index, line in enumerate([*lines, ""]):
+        if line and start is None:
+            start = index
+        elif not line and start is not None:
+            if index - start >= 3:
+                runs.append((start, index))
+            start = None
+    return runs
+
+
+@needs_lm
+@pytest.mark.parametrize("blank_lines", [True, False])
+@pytest.mark.parametrize("stripped", [False, True])
+@pytest.mark.parametrize("pair", [(5, 7), (0, 3)])
+def test_two_paragraphs_reversed_with_clean_text_between_are_undone_in_place(
+        pair: tuple[int, int], stripped: bool, blank_lines: bool) -> None:
+    """One search span holds both: a region read bottom-up explains them at one reversal's
+    prior, but it moves the clean paragraphs between (their blocks in reverse order). Pair
+    (0, 3), without blank lines: a heading stays over its paragraph, where reversing the
+    heading with it reads about as well as one event but worse than two."""
+    from dataclasses import replace
+
+    from pipeline.repair.reorder import ReorderSettings, reorder_lines
+    from pipeline.repair.vietnamese import strip_marks
+
+    lines = LONG_PASSAGE if blank_lines else [line for line in LONG_PASSAGE if line]
+    paragraphs = _paragraphs_of_three_lines(LONG_PASSAGE)
+    if not blank_lines:  # the same paragraphs, counted without the blank lines
+        kept = [index for index, line in enumerate(LONG_PASSAGE) if line]
+        paragraphs = [(kept.index(a), kept.index(b - 1) + 1) for a, b in paragraphs]
+    damaged = [strip_marks(line) for line in lines] if stripped else list(lines)
+    truth = list(damaged)
+    for first, end in (paragraphs[pair[0]], paragraphs[pair[1]]):
+        damaged[first:end] = damaged[first:end][::-1]
+    result = reorder_lines(damaged)
+    assert [damaged[k] for k in result.order] == truth
+    if pair == (5, 7):
+        assert any("runs reversed in place" in event for event in result.events)
+        without = reorder_lines(damaged, settings=replace(ReorderSettings(), runs_in_place=False))
+        assert [damaged[k] for k in without.order] != truth  # what the event mends
+
+
 @needs_lm
 def test_a_paragraphs_short_last_line_moves_as_running_text() -> None:
     """A lowercase tail ("tổng hợp, báo cáo.") is text, not a header stub: it may move."""

@@ -5,8 +5,11 @@ reversed under its kept first line (1, 4, 3, 2), a region read bottom-up (block 
 lines reversed), two neighbouring blocks exchanged. Scoring an order by its links alone
 cannot tell one big reversal from many small jumps, so each *damage event* gets one prior
 cost, and the search enumerates the events (with a DP over the blocks of a region to
-choose, per block, reversed / head kept / as read). A recombining beam over free
-permutations (prior: a cost per jump) is available as a fallback for other shapes.
+choose, per block, reversed / head kept / as read). Paragraphs reversed apart on one page
+are offered together as one event with one prior per run (a DP over the cut points), so
+that a region does not explain them by moving the clean text between. A recombining beam
+over free permutations (prior: a cost per jump) is available as a fallback for other
+shapes.
 
 An order's score is the sum of its link scores (line_links), anchored on the lines
 before and after the span, minus numbering penalties ("1." after "2." with no new "II."
@@ -102,6 +105,10 @@ class ReorderSettings:
     `bench_reorder.py --long`, windows in the first 400 lines of held-out documents,
     60 / 90 lines exact: off 6/58 and 0/54, gap 6 45/58 and 37/54, gap 12 (or 24) 49/58
     and 37/54; dev pages and whole clean documents unchanged by any of them."""
+    runs_in_place: bool = True
+    """Offer runs reversed each where it stands as one event (`_runs_in_place`): two
+    paragraphs reversed apart, with clean ones between, were taken for one region read
+    bottom-up and the clean ones moved. Measured (`bench_reorder.py --multi`)."""
     geometry_margin: float = 20.0
     """Decision margin on OCR pages (lines with boxes): there the order as read comes from
     the page geometry, strong evidence of its own, so only a far more probable order may
@@ -290,7 +297,8 @@ EXCHANGE = "blocks exchanged"
 REVERSED_RUN = "reversed run"
 REVERSED_UNDER_HEAD = "reversed under kept head"
 REGION = "region read bottom-up"
-REVERSALS = frozenset({REVERSED_RUN, REVERSED_UNDER_HEAD, REGION})
+RUNS_IN_PLACE = "runs reversed in place"
+REVERSALS = frozenset({REVERSED_RUN, REVERSED_UNDER_HEAD, REGION, RUNS_IN_PLACE})
 """The events that undo a reading bottom-up (all but an exchange)."""
 
 @dataclass
@@ -402,6 +410,136 @@ def _region_orders(page: SearchPage, runs: list[list[int]], before: int | None, 
     return [k for order in reversed(chosen) for k in order], cost
 
 
+_ONE_LINE, _OPENS, _CUT = "one line", "opens a paragraph", "opens inside a paragraph"
+"""What the lines read as is since a reversed run look like (`_runs_in_place`)."""
+
+
+def _runs_in_place(page: SearchPage, lines: list[int], context: SpanContext,
+                   settings: ReorderSettings,
+                   passage: dict[tuple[int, int], bool]) -> tuple[list[int], float, int]:
+    """Best order of `lines` cut into runs that stay where they are, each as read or reversed.
+
+    Why: two paragraphs reversed apart, with clean ones between, read as well as one region
+    read bottom-up whose middle blocks kept their lines, at one reversal's prior: the clean
+    paragraphs then come out in reverse block order. Offered as one event, the reversals
+    in place pay one reversal's prior each and leave the clean lines where they are. Runs
+    rather than blocks: without blank lines one block holds several paragraphs. A run stays
+    inside one block and one text condition (`passage`); it may keep its first line on top.
+    Two reversed runs have lines read as is between them (reversed runs that touch are
+    what a region read bottom-up, or one longer reversal, explains with its own prior),
+    and those lines must look like whole paragraphs, or pay as a kept head (`owed`).
+
+    A DP over the cut points, ranking by links minus priors minus moved lines (the search's
+    own terms but numbering); its state is the last line placed (the next run's entry link
+    depends on it) and what the lines read as is since the last reversed run look like.
+    Returns (order, prior cost, runs reversed).
+    """
+    table = page.table
+    size = len(lines)
+    backward = [0.0]  # prefix sums of the links of the lines read backwards
+    for k in range(size - 1):
+        backward.append(backward[-1] + table.link(lines[k + 1], lines[k]))
+
+    def enter(last: int | None, first: int) -> float:
+        if last is not None:
+            return table.link(lines[last], lines[first])
+        if context.before is None:
+            return table.start(lines[first])
+        return table.link(context.before, lines[first])
+
+    def leave(last: int | None) -> float:
+        assert last is not None  # the span holds lines
+        if context.after is None:
+            return table.end(lines[last])
+        return table.link(lines[last], context.after)
+
+    def moved(length: int) -> float:
+        return settings.moved_line * 2 * (length // 2)
+
+    def kept_line(k: int) -> float:
+        """Prior of one line read as is between two reversed runs: a kept head."""
+        return kept_head_cost(page, lines[k], settings) if can_head(page, lines[k]) \
+            else settings.kept_plain_head
+
+    def owed(segment: str | None, last: int) -> float:
+        """Prior of the lines read as is between two reversed runs, ending with `last`.
+
+        Why: what stayed in place between two reversed paragraphs is whole paragraphs: it
+        opens as a paragraph does and ends as one does. Anything else (the first line of
+        a reversed paragraph left below it, a tail left above) is a line kept out of its
+        run, a damage of its own, and pays for it as a kept head does.
+        """
+        if segment is None:
+            return 0.0
+        if segment == _ONE_LINE:
+            return kept_line(last)
+        cues = page.table.cues[lines[last]]
+        whole = segment == _OPENS and (cues.ends_terminal or cues.item or cues.is_caps)
+        return 0.0 if whole else settings.kept_plain_head
+
+    # best[i][key]: (score, start of the last run, key before that run, run kind) for
+    # lines[:i] placed; key = (line placed last, what the lines read as is since the last
+    # reversed run look like: None when no reversed run came before, else see `owed`)
+    Key = tuple[int | None, str | None]
+    first: Key = (None, None)
+    best: list[dict[Key, tuple[float, int, Key, str]]] = (
+        [{first: (0.0, 0, first, "")}] + [{} for _ in range(size)])
+
+    def offer(i: int, key: Key, score: float, start: int, before: Key, kind: str) -> None:
+        if key not in best[i] or best[i][key][0] < score:
+            best[i][key] = (score, start, before, kind)
+
+    for i in range(1, size + 1):
+        for j in range(i):
+            if i - j == 1:
+                for key, (score, *_rest) in best[j].items():
+                    last, segment = key
+                    if last is not None and last != j - 1:
+                        segment = _ONE_LINE  # the first line read as is after a reversed run
+                    elif segment == _ONE_LINE:
+                        segment = _OPENS if can_head(page, lines[j - 1]) else _CUT
+                    offer(i, (j, segment), score + enter(last, j), j, key, "as read")
+                continue
+            if not passage[j, i] or page.block[lines[j]] != page.block[lines[i - 1]]:
+                continue
+            # only after a line read as is (or first): reversed runs that touch are what a
+            # region read bottom-up explains
+            states = [(key, score - owed(key[1], j - 1))
+                      for key, (score, *_rest) in best[j].items()
+                      if key[0] is None or key[0] == j - 1]
+            inner = backward[i - 1] - backward[j] - settings.reversal - moved(i - j)
+            for key, score in states:
+                offer(i, (j, None), score + enter(key[0], i - 1) + inner, j, key, REVERSED_RUN)
+            if i - j >= 3 and can_head(page, lines[j]):
+                inner = (table.link(lines[j], lines[i - 1]) + backward[i - 1] - backward[j + 1]
+                         - settings.reversal - kept_head_cost(page, lines[j], settings)
+                         - moved(i - j - 1))
+                for key, score in states:
+                    offer(i, (j + 1, None), score + enter(key[0], j) + inner, j, key,
+                          REVERSED_UNDER_HEAD)
+
+    ends = best[size]
+    key = max(ends, key=lambda k: ends[k][0] + leave(k[0]))
+    runs: list[list[int]] = []
+    cost = 0.0
+    reversed_runs = 0
+    end = size
+    while end > 0:
+        _, start, before, kind = best[end][key]
+        run = lines[start:end]
+        if kind == REVERSED_RUN:
+            run = run[::-1]
+        elif kind == REVERSED_UNDER_HEAD:
+            run = run[:1] + run[1:][::-1]
+            cost += kept_head_cost(page, lines[start], settings)
+        if kind != "as read":
+            reversed_runs += 1
+            cost += settings.reversal + owed(before[1], start - 1)
+        runs.append(run)
+        end, key = start, before
+    return [k for run in reversed(runs) for k in run], cost, reversed_runs
+
+
 def _same_damage(page: SearchPage, runs: list[list[int]]) -> bool:
     """False when a region's first or last block is a lone line of another text condition.
 
@@ -476,6 +614,10 @@ def candidates(page: SearchPage, lines: list[int], context: SpanContext,
                 region, cost = _region_orders(page, runs[i:j], before, after, settings)
                 yield Candidate(lines[:offsets[i]] + region + lines[offsets[j]:],
                                 settings.reversal + cost, REGION)
+    if settings.runs_in_place and size >= 4:
+        in_place, cost, reversed_runs = _runs_in_place(page, lines, context, settings, passage)
+        if reversed_runs >= 2:  # one is a reversed run, offered above
+            yield Candidate(in_place, cost, RUNS_IN_PLACE)
 
 
 def _paragraph_runs(page: SearchPage, runs: list[list[int]], heads_on_top: bool,

@@ -16,7 +16,8 @@ itself takes each line in its restored spelling when the engine is fairly sure o
 line would clearly read better (accent-free reading) are *suspicious*; each cluster of
 them, with a few lines of context, becomes a span (≤ 48 lines). The damage events that
 could have produced it (reversed runs, blocks reversed under a kept head, regions read
-bottom-up, exchanged blocks) are enumerated and the most probable order is kept under
+bottom-up, runs reversed apart where they stand, exchanged blocks) are enumerated and the
+most probable order is kept under
     sum of link scores − the damage event's prior cost − a small cost per moved line (of
     two orders that read alike, the one moving fewer lines wins) − numbering penalties
     ("1." after "2." without a new "II." heading),
@@ -49,6 +50,7 @@ from pipeline.repair.line_links import BoundaryLM, LinkTable, WeightedLinks
 from pipeline.repair.order_search import (
     EXCHANGE,
     REVERSALS,
+    RUNS_IN_PLACE,
     Candidate,
     ReorderSettings,
     SearchPage,
@@ -382,30 +384,57 @@ def _join_reversed_pieces(page: SearchPage, order: list[int], moves: list[_Move]
         log.debug("pieces %d-%d joined, gain %.2f", changed[0], changed[-1] + 1, gain)
 
 
+@dataclass
+class _SpanEvents:
+    lines: list[int]
+    confidence: float = 1.0
+    gains: list[float] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+
+def _span_events(page: SearchPage, order: list[int], start: int, end: int,
+                 settings: ReorderSettings) -> _SpanEvents:
+    """Undo damage events in order[start:end], most probable first, while they pay off."""
+    order = list(order)
+    found_events = _SpanEvents(order[start:end])
+    for event in range(settings.max_events):
+        found = _best_event(page, order, start, end, settings)
+        if found is None or found[1] < (settings.margin if event == 0 else settings.repeat_margin):
+            break
+        candidate, gain, event_confidence = found
+        order[start:end] = candidate.lines
+        found_events.lines = candidate.lines
+        found_events.confidence *= event_confidence
+        found_events.gains.append(gain)
+        found_events.events.append(candidate.event)
+        log.debug("span %d-%d: %s, gain %.2f: %s", start, end, candidate.event, gain,
+                  candidate.lines)
+    return found_events
+
+
 def _page_order(page: SearchPage, settings: ReorderSettings) -> tuple[list[int], list[_Move]]:
-    """New order of the page's non-blank lines, and the moves made."""
+    """New order of the page's non-blank lines, and the moves made.
+
+    Events are taken one at a time, the most probable first. Runs reversed in place
+    (one event for several reversals) can win that first choice over a single event whose
+    follow-up would have read better in all: when they were taken, the span is searched
+    again without them, and the chain of events with the higher total gain is kept (both
+    totals are the final order's score minus the priors paid, so they compare).
+    """
     order = list(range(page.size))
     moves: list[_Move] = []
     for start, end in _spans_to_search(_suspicious_links(page, settings), page.block, settings):
-        confidence = 1.0
-        gains: list[float] = []
-        events: list[str] = []
-        for event in range(settings.max_events):
-            found = _best_event(page, order, start, end, settings)
-            if found is None or found[1] < (settings.margin if event == 0 else settings.repeat_margin):
-                break
-            candidate, gain, event_confidence = found
-            order[start:end] = candidate.lines
-            confidence *= event_confidence
-            gains.append(gain)
-            events.append(candidate.event)
-            log.debug("span %d-%d: %s, gain %.2f: %s", start, end, candidate.event, gain,
-                      candidate.lines)
-        if gains:
+        found = _span_events(page, order, start, end, settings)
+        if RUNS_IN_PLACE in found.events:
+            without = _span_events(page, order, start, end, replace(settings, runs_in_place=False))
+            if sum(without.gains) > sum(found.gains):
+                found = without
+        order[start:end] = found.lines
+        if found.gains:
             changed = [k for k in range(start, end) if order[k] != k]
             if changed:
-                moves.append(_Move(changed[0], changed[-1] + 1, confidence, sum(gains),
-                                   " + ".join(events)))
+                moves.append(_Move(changed[0], changed[-1] + 1, found.confidence,
+                                   sum(found.gains), " + ".join(found.events)))
     return order, _join_reversed_pieces(page, order, moves, settings)
 
 
