@@ -385,7 +385,9 @@ def _join_reversed_pieces(page: SearchPage, order: list[int], moves: list[_Move]
 
 
 @dataclass
-class _SpanEvents:
+class _Chain:
+    """The events taken on one span, in order, and the span's lines after them."""
+
     lines: list[int]
     confidence: float = 1.0
     gains: list[float] = field(default_factory=list)
@@ -393,23 +395,23 @@ class _SpanEvents:
 
 
 def _span_events(page: SearchPage, order: list[int], start: int, end: int,
-                 settings: ReorderSettings) -> _SpanEvents:
+                 settings: ReorderSettings) -> _Chain:
     """Undo damage events in order[start:end], most probable first, while they pay off."""
     order = list(order)
-    found_events = _SpanEvents(order[start:end])
+    chain = _Chain(order[start:end])
     for event in range(settings.max_events):
         found = _best_event(page, order, start, end, settings)
         if found is None or found[1] < (settings.margin if event == 0 else settings.repeat_margin):
             break
         candidate, gain, event_confidence = found
         order[start:end] = candidate.lines
-        found_events.lines = candidate.lines
-        found_events.confidence *= event_confidence
-        found_events.gains.append(gain)
-        found_events.events.append(candidate.event)
+        chain.lines = candidate.lines
+        chain.confidence *= event_confidence
+        chain.gains.append(gain)
+        chain.events.append(candidate.event)
         log.debug("span %d-%d: %s, gain %.2f: %s", start, end, candidate.event, gain,
                   candidate.lines)
-    return found_events
+    return chain
 
 
 def _page_order(page: SearchPage, settings: ReorderSettings) -> tuple[list[int], list[_Move]]:
