@@ -7,5 +7,6 @@ cd "$ROOT"
 OUT="${1:-out/samples}"
 status=0
 .venv/bin/vidoc run samples/ -o "$OUT" || status=$?
-echo "Results: $ROOT/$OUT (per document: <name>/text.txt, document.json, document.md; run report: report/, report.html)"
+case "$OUT" in /*) SHOWN="$OUT" ;; *) SHOWN="$ROOT/$OUT" ;; esac
+echo "Results: $SHOWN (per document: <name>/text.txt, document.json, document.md; run report: report/, report.html)"
 exit "$status"
