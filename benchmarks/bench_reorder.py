@@ -38,8 +38,9 @@ scan can turn several blocks of one page. Two paragraphs of 3 lines or more, wit
 clean paragraph or more between them, are each reversed (fully, or under their kept first
 line), in the damaged lines' text condition; the clean lines between must stay. Pages of
 prose runs as above, up to 48 lines (the rows the in-place reversal of runs was developed
-and chosen on), and pages of 48 lines cut from whole held-out documents with every kind of
-line (`documents`: not used to choose).
+and chosen on), pages of 48 lines cut from whole held-out documents with every kind of
+line (`documents`: not used to choose), and prose-run pages with three such paragraphs
+(`3 damages`: not used to choose). "N between": the fewest paragraphs between two.
 
 Run: .venv/bin/python benchmarks/bench_reorder.py [--pages 360] [--lm base|syllable|count]
      [--half tune|test|all] [--set name=value ...] [--documents] [--long] [--multi]
@@ -407,9 +408,18 @@ MULTI_LINES = 48
 """Most lines of a page with two damages (one search span)."""
 
 
+def _apart(numbers: list[int], rank: dict[int, int], count: int) -> list[tuple[int, ...]]:
+    """Every choice of `count` paragraphs with at least one paragraph between neighbours."""
+    if count == 0:
+        return [()]
+    return [(first, *rest) for n, first in enumerate(numbers)
+            for rest in _apart([k for k in numbers[n + 1:] if rank[k] - rank[first] >= 2],
+                               rank, count - 1)]
+
+
 def _two_damages(truth: list[str], paragraph_of: list[int], rng: random.Random,
-                 condition: str, name: str) -> Page | None:
-    """Reverse two paragraphs (3 lines or more) with at least one paragraph between them."""
+                 condition: str, name: str, count: int = 2) -> Page | None:
+    """Reverse two (`count`) paragraphs of 3 lines or more, a paragraph or more apart."""
     members: dict[int, list[int]] = defaultdict(list)
     for i, number in enumerate(paragraph_of):
         if number >= 0:
@@ -417,14 +427,14 @@ def _two_damages(truth: list[str], paragraph_of: list[int], rng: random.Random,
     ordered = sorted(members)
     rank = {number: n for n, number in enumerate(ordered)}
     long_paragraphs = [number for number in ordered if len(members[number]) >= 3]
-    pairs = [(a, b) for a in long_paragraphs for b in long_paragraphs if rank[b] - rank[a] >= 2]
-    if not pairs:
+    choices = _apart(long_paragraphs, rank, count)
+    if not choices:
         return None
-    first, second = rng.choice(pairs)
+    chosen = rng.choice(choices)
     order = list(range(len(truth)))
     span: list[int] = []
     kinds = []
-    for number in (first, second):
+    for number in chosen:
         lines = members[number]
         kind = rng.choice(["reverse", "partial"])
         new = lines[::-1] if kind == "reverse" else [lines[0]] + lines[1:][::-1]
@@ -434,15 +444,16 @@ def _two_damages(truth: list[str], paragraph_of: list[int], rng: random.Random,
         kinds.append(kind)
     damaged = set(span)
     text = [_condition(truth[i], condition, rng) if i in damaged else truth[i] for i in order]
-    gap = rank[second] - rank[first] - 1
+    gap = min(rank[b] - rank[a] - 1 for a, b in zip(chosen, chosen[1:], strict=False))
     blanks = "blank lines" if "" in truth else "no blank lines"
     return Page(f"{name}|{'+'.join(kinds)}|{blanks}|{min(gap, 3)}", "multi", condition, truth,
                 text, order, span)
 
 
-def build_multi_pages(seed: int = SEED + 11) -> list[Page]:
-    """Two damages on pages of prose runs (the dev pages' text, up to 48 lines)."""
+def build_multi_pages(seed: int = SEED + 11, count: int = 2) -> list[Page]:
+    """Two (`count`) damages on pages of prose runs (the dev pages' text, up to 48 lines)."""
     rng = random.Random(seed)
+    name = "prose runs" if count == 2 else f"prose runs, {count} damages"
     pages: list[Page] = []
     for run in _runs(rng):
         width, blanks = rng.randrange(64, 93), rng.random() < 0.5
@@ -454,10 +465,10 @@ def build_multi_pages(seed: int = SEED + 11) -> list[Page]:
                 break
             blocks.append(wrapped)
             total += len(wrapped)
-        if len(blocks) < 4:
+        if len(blocks) < 2 * count:
             continue
         truth, paragraph_of = _flatten(blocks, blanks)
-        page = _two_damages(truth, paragraph_of, rng, CONDITIONS[len(pages) % 3], "prose runs")
+        page = _two_damages(truth, paragraph_of, rng, CONDITIONS[len(pages) % 3], name, count)
         if page is not None:
             pages.append(page)
     return pages
@@ -517,10 +528,11 @@ def run_multi(pages: list[Page], lm, settings: ReorderSettings, tokenize=None,
                 print(f"   [{page.source[k]:2d}]{mark} {page.lines[k][:90]}")
     out = ["| pages | count | pairs in order | pages exact | clean lines moved (pages) "
            "| time per page |", "|---|---|---|---|---|---|"]
+    sets = ["prose runs", "documents", "prose runs, 3 damages"]
     slices = ["all", "blank lines", "no blank lines", "1 between", "2 between",
               "3 or more between", *CONDITIONS]
     for key, (count, pairs, good, exact, outside, moved, seconds) in sorted(
-            rows.items(), key=lambda item: (item[0].split(": ")[0] == "documents",
+            rows.items(), key=lambda item: (sets.index(item[0].split(": ")[0]),
                                             slices.index(item[0].split(": ")[1]))):
         out.append(f"| {key} | {count} | {100 * good / pairs:.1f} % ({good}/{pairs}) "
                    f"| {exact:.0f}/{count} | {outside} ({moved}) | {seconds / count:.2f} s |")
@@ -642,7 +654,8 @@ def main() -> None:
         settings = _with(settings, name, float(value))
     if args.multi:
         lm, tokenize = _load_lm(args.lm)
-        pages = build_multi_pages() + build_multi_document_pages()
+        pages = (build_multi_pages() + build_multi_document_pages()
+                 + build_multi_pages(SEED + 17, count=3))
         print(run_multi(pages, lm, settings, tokenize=tokenize, show=args.show))
         return
     if args.long:
