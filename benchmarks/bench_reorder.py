@@ -83,6 +83,7 @@ class Page:
     lines: list[str]
     source: list[int]  # truth index of each input line
     span: list[int] = field(default_factory=list)  # truth indices of the damaged span
+    slices: tuple[str, ...] = ()  # `--multi`: its set, then the rows it also counts in
 
 
 _FROZEN_LABEL = re.compile(
@@ -185,6 +186,11 @@ def _flatten(blocks: list[list[str]], blanks: bool) -> tuple[list[str], list[int
     return lines, paragraph_of
 
 
+def _reversed_paragraph(lines: list[int], damage: str) -> list[int]:
+    """A paragraph's lines read bottom-up: all of them ("reverse") or under its first."""
+    return lines[::-1] if damage == "reverse" else [lines[0]] + lines[1:][::-1]
+
+
 def _damage(lines: list[str], paragraph_of: list[int], blanks: bool, damage: str,
             rng: random.Random) -> tuple[list[int], list[int]] | None:
     """Return (order of truth indices, damaged span of truth indices) or None if not possible."""
@@ -204,8 +210,7 @@ def _damage(lines: list[str], paragraph_of: list[int], blanks: bool, damage: str
             return None
         p = rng.choice(long_paragraphs)
         m = members[p]
-        new = m[::-1] if damage == "reverse" else [m[0]] + m[1:][::-1]
-        for i, j in zip(m, new, strict=True):
+        for i, j in zip(m, _reversed_paragraph(m, damage), strict=True):
             order[i] = j
         return order, m
     if damage == "region":
@@ -288,19 +293,28 @@ def build_pages(count: int, seed: int = SEED) -> list[Page]:
     return pages
 
 
+def _wrapped_document(document: str, width: int, blanks: bool) -> tuple[list[str], list[int]]:
+    """Every paragraph of a document wrapped, and the paragraph number of each line (-1:
+    the blank line put between paragraphs when `blanks`)."""
+    lines: list[str] = []
+    paragraph_of: list[int] = []
+    for number, paragraph in enumerate(p for p in document.split("\n") if p.strip()):
+        if blanks and lines:
+            lines.append("")
+            paragraph_of.append(-1)
+        wrapped = _wrap(paragraph.strip(), width)
+        lines.extend(wrapped)
+        paragraph_of.extend([number] * len(wrapped))
+    return lines, paragraph_of
+
+
 def build_documents(seed: int = SEED, max_lines: int = 400) -> list[list[str]]:
     """Held-out documents as whole, undamaged text files (see the module docstring)."""
     rng = random.Random(seed)
     documents = []
     for document in _heldout_documents():
         width, blanks = rng.randrange(64, 93), rng.random() < 0.5
-        lines: list[str] = []
-        for paragraph in document.split("\n"):
-            if not paragraph.strip():
-                continue
-            if blanks and lines:
-                lines.append("")
-            lines.extend(_wrap(paragraph.strip(), width))
+        lines, _ = _wrapped_document(document, width, blanks)
         if len(lines) >= 8:
             stripped = len(documents) % 3 == 1
             documents.append([strip_marks(line) if stripped else line
@@ -417,8 +431,8 @@ def _apart(numbers: list[int], rank: dict[int, int], count: int) -> list[tuple[i
                                rank, count - 1)]
 
 
-def _two_damages(truth: list[str], paragraph_of: list[int], rng: random.Random,
-                 condition: str, name: str, count: int = 2) -> Page | None:
+def _paragraphs_reversed_apart(truth: list[str], paragraph_of: list[int], rng: random.Random,
+                               condition: str, name: str, count: int = 2) -> Page | None:
     """Reverse two (`count`) paragraphs of 3 lines or more, a paragraph or more apart."""
     members: dict[int, list[int]] = defaultdict(list)
     for i, number in enumerate(paragraph_of):
@@ -437,8 +451,7 @@ def _two_damages(truth: list[str], paragraph_of: list[int], rng: random.Random,
     for number in chosen:
         lines = members[number]
         kind = rng.choice(["reverse", "partial"])
-        new = lines[::-1] if kind == "reverse" else [lines[0]] + lines[1:][::-1]
-        for i, j in zip(lines, new, strict=True):
+        for i, j in zip(lines, _reversed_paragraph(lines, kind), strict=True):
             order[i] = j
         span += lines
         kinds.append(kind)
@@ -446,8 +459,9 @@ def _two_damages(truth: list[str], paragraph_of: list[int], rng: random.Random,
     text = [_condition(truth[i], condition, rng) if i in damaged else truth[i] for i in order]
     gap = min(rank[b] - rank[a] - 1 for a, b in zip(chosen, chosen[1:], strict=False))
     blanks = "blank lines" if "" in truth else "no blank lines"
-    return Page(f"{name}|{'+'.join(kinds)}|{blanks}|{min(gap, 3)}", "multi", condition, truth,
-                text, order, span)
+    between = "3 or more between" if gap >= 3 else f"{gap} between"
+    return Page(f"{name}|{'+'.join(kinds)}|{blanks}|{between}", "multi", condition, truth,
+                text, order, span, (name, blanks, between, condition))
 
 
 def build_multi_pages(seed: int = SEED + 11, count: int = 2) -> list[Page]:
@@ -468,7 +482,8 @@ def build_multi_pages(seed: int = SEED + 11, count: int = 2) -> list[Page]:
         if len(blocks) < 2 * count:
             continue
         truth, paragraph_of = _flatten(blocks, blanks)
-        page = _two_damages(truth, paragraph_of, rng, CONDITIONS[len(pages) % 3], name, count)
+        page = _paragraphs_reversed_apart(truth, paragraph_of, rng, CONDITIONS[len(pages) % 3],
+                                          name, count)
         if page is not None:
             pages.append(page)
     return pages
@@ -480,23 +495,15 @@ def build_multi_document_pages(seed: int = SEED + 13, per_document: int = 6) -> 
     pages: list[Page] = []
     for document in _heldout_documents():
         width, blanks = rng.randrange(64, 93), rng.random() < 0.5
-        lines: list[str] = []
-        paragraph_of: list[int] = []
-        for number, paragraph in enumerate(p for p in document.split("\n") if p.strip()):
-            if blanks and lines:
-                lines.append("")
-                paragraph_of.append(-1)
-            wrapped = _wrap(paragraph.strip(), width)
-            lines.extend(wrapped)
-            paragraph_of.extend([number] * len(wrapped))
+        lines, paragraph_of = _wrapped_document(document, width, blanks)
         starts = [i for i in range(len(lines) - MULTI_LINES)
                   if lines[i] and (i == 0 or paragraph_of[i - 1] != paragraph_of[i])]
         for start in sorted(rng.sample(starts, min(per_document, len(starts)))):
             end = start + MULTI_LINES
             while paragraph_of[end - 1] >= 0 and paragraph_of[end] == paragraph_of[end - 1]:
                 end -= 1  # the page ends with a whole paragraph
-            page = _two_damages(lines[start:end], paragraph_of[start:end], rng,
-                                CONDITIONS[len(pages) % 3], "documents")
+            page = _paragraphs_reversed_apart(lines[start:end], paragraph_of[start:end], rng,
+                                              CONDITIONS[len(pages) % 3], "documents")
             if page is not None:
                 pages.append(page)
     return pages
@@ -505,18 +512,16 @@ def build_multi_document_pages(seed: int = SEED + 13, per_document: int = 6) -> 
 def run_multi(pages: list[Page], lm, settings: ReorderSettings, tokenize=None,
               show: int = 0) -> str:
     """Pairs of both damaged paragraphs put back, pages exact, clean lines moved."""
-    rows: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0.0])
+    rows: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0.0])
     shown = 0
     for page in pages:
         started = time.perf_counter()
         result = reorder_lines(page.lines, lm=lm, tokenize=tokenize, settings=settings)
         seconds = time.perf_counter() - started
         scores = score_page(page, result.order)
-        name, _, blanks, gap = page.id.split("|")
-        gaps = "3 or more" if gap == "3" else gap
-        for key in (f"{name}: all", f"{name}: {blanks}", f"{name}: {gaps} between",
-                    f"{name}: {page.condition}"):
-            row = rows[key]
+        name, *slices = page.slices
+        for key in ("all", *slices):
+            row = rows[name, key]
             for i, value in enumerate((1, scores["pairs"], scores["good"], scores["exact"],
                                        scores["outside"], scores["outside"] > 0, seconds)):
                 row[i] += value
@@ -531,10 +536,9 @@ def run_multi(pages: list[Page], lm, settings: ReorderSettings, tokenize=None,
     sets = ["prose runs", "documents", "prose runs, 3 damages"]
     slices = ["all", "blank lines", "no blank lines", "1 between", "2 between",
               "3 or more between", *CONDITIONS]
-    for key, (count, pairs, good, exact, outside, moved, seconds) in sorted(
-            rows.items(), key=lambda item: (sets.index(item[0].split(": ")[0]),
-                                            slices.index(item[0].split(": ")[1]))):
-        out.append(f"| {key} | {count} | {100 * good / pairs:.1f} % ({good}/{pairs}) "
+    for (name, key), (count, pairs, good, exact, outside, moved, seconds) in sorted(
+            rows.items(), key=lambda item: (sets.index(item[0][0]), slices.index(item[0][1]))):
+        out.append(f"| {name}: {key} | {count} | {100 * good / pairs:.1f} % ({good}/{pairs}) "
                    f"| {exact:.0f}/{count} | {outside} ({moved}) | {seconds / count:.2f} s |")
     return "\n".join(out)
 

@@ -473,7 +473,7 @@ def _runs_in_place(page: SearchPage, lines: list[int], context: SpanContext,
             return 0.0
         if segment == _ONE_LINE:
             return kept_line(last)
-        cues = page.table.cues[lines[last]]
+        cues = table.cues[lines[last]]
         whole = segment == _OPENS and (cues.ends_terminal or cues.item or cues.is_caps)
         return 0.0 if whole else settings.kept_plain_head
 

@@ -194,7 +194,12 @@ class _Move:
     end: int
     confidence: float
     gain: float
-    event: str
+    events: list[str]
+
+    @property
+    def event(self) -> str:
+        """The events in the order they were taken, as the result reports them."""
+        return " + ".join(self.events)
 
 
 def _moves_text(page: SearchPage, lines: list[int], new: list[int], settings: ReorderSettings) -> bool:
@@ -294,7 +299,7 @@ def _exchange_support(difference: float, settings: ReorderSettings) -> float:
 
 def _undone_reversal(move: _Move) -> bool:
     """Tell whether a move's first event undid a reading bottom-up."""
-    return move.event.split(" + ")[0] in REVERSALS
+    return move.events[0] in REVERSALS
 
 
 def _pieces_exchanged(order: list[int], moves: list[_Move]) -> list[int]:
@@ -377,10 +382,10 @@ def _join_reversed_pieces(page: SearchPage, order: list[int], moves: list[_Move]
         order[low:high] = new
         changed = [k for k in range(low, high) if order[k] != k]  # never empty: lines reversed
         confidence = math.prod(m.confidence for m in joined) / (1.0 + 10.0 ** -min(gain, 300.0))
-        events = " + ".join(m.event for m in joined)
         moves[a:b + 1] = [_Move(changed[0], changed[-1] + 1, confidence,
                                 sum(m.gain for m in joined) + gain,
-                                f"{events} + pieces of one passage joined")]
+                                [e for m in joined for e in m.events]
+                                + ["pieces of one passage joined"])]
         log.debug("pieces %d-%d joined, gain %.2f", changed[0], changed[-1] + 1, gain)
 
 
@@ -436,7 +441,7 @@ def _page_order(page: SearchPage, settings: ReorderSettings) -> tuple[list[int],
             changed = [k for k in range(start, end) if order[k] != k]
             if changed:
                 moves.append(_Move(changed[0], changed[-1] + 1, found.confidence,
-                                   sum(found.gains), " + ".join(found.events)))
+                                   sum(found.gains), found.events))
     return order, _join_reversed_pieces(page, order, moves, settings)
 
 
